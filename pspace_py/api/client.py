@@ -1,0 +1,423 @@
+"""The one HTTP client: base URL, auth, timeouts, retries, errors, pagination.
+
+Everything that talks to the API goes through :class:`ApiClient`. It owns one
+``httpx.Client`` (keep-alive, one connection pool per process), never follows
+redirects (so the key only ever goes to the configured host), turns every
+failure into a typed :mod:`pspace_py.api.errors` exception, and logs requests
+to the ``pspace_py.http`` logger with secrets masked.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from pspace_py import __version__
+from pspace_py.api import retry as retry_rules
+from pspace_py.api.errors import (
+    AmbiguousResultError,
+    ApiError,
+    ApiUnreachableError,
+    InvalidResponseError,
+    RateLimitedError,
+    ServerError,
+    error_class_for_status,
+)
+from pspace_py.redact import redact, redact_headers, register_secret
+
+log = logging.getLogger("pspace_py.http")
+
+USER_AGENT = f"pspace-py/{__version__}"
+CONNECT_TIMEOUT = 10.0
+_LOGGED_BODY_LIMIT = 2000
+_ERROR_TEXT_LIMIT = 200
+
+JsonObject = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[JsonObject]
+    has_more: bool
+    next_page: str | None
+
+
+@dataclass(frozen=True)
+class AsyncResult:
+    """A ``{data, event}`` answer: the resource now, and the event to follow."""
+
+    resource: JsonObject
+    event: JsonObject | None
+    # True when the call's outcome was unknown and the resource was found afterwards.
+    reconciled: bool = False
+
+
+class ApiClient:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str | None,
+        *,
+        timeout: float = 60.0,
+        retries: int = 3,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        register_secret(api_key)
+        self.base_url = base_url.rstrip("/")
+        self.retry_policy = retry_rules.RetryPolicy(retries=retries)
+        self._sleep = sleep
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+            "x-client": "pspace-py",
+            "x-client-version": __version__,
+        }
+        if api_key:
+            headers["Authorization"] = f"Bearer {api_key}"
+        self._http = httpx.Client(
+            base_url=self.base_url + "/",
+            headers=headers,
+            timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout)),
+            follow_redirects=False,
+            transport=transport,
+        )
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- requests --------------------------------------------------------------
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("GET", path, params=params)
+
+    def post(self, path: str, body: Mapping[str, Any] | None = None) -> Any:
+        return self.request("POST", path, body=body)
+
+    def put(self, path: str, body: Mapping[str, Any] | None = None) -> Any:
+        return self.request("PUT", path, body=body)
+
+    def patch(self, path: str, body: Mapping[str, Any] | None = None) -> Any:
+        return self.request("PATCH", path, body=body)
+
+    def delete(self, path: str) -> Any:
+        return self.request("DELETE", path)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Send one request, with the retry rules of :mod:`pspace_py.api.retry`.
+
+        ``params`` values of None are left out; every other value is sent,
+        ``False`` and ``0`` included. ``body`` is sent as given (None values
+        are sent as JSON null: the caller decides what goes in it).
+        """
+        method = method.upper()
+        query = {k: _query_value(v) for k, v in (params or {}).items() if v is not None}
+        try:
+            try:
+                return self._send_once(method, path, query, body)
+            except ApiError as error:
+                # The happy path never imports tenacity; only a failure pays for it.
+                if self.retry_policy.retries == 0 or not retry_rules.is_retryable(error, method):
+                    raise
+                return self._retry(method, path, query, body, error)
+        except ApiError as error:
+            if method not in retry_rules.IDEMPOTENT_METHODS and retry_rules.is_ambiguous(error):
+                raise AmbiguousResultError(
+                    f"{method} {path} failed and may or may not have taken effect: {error}",
+                    cause=error,
+                    status=error.status,
+                    code=error.code,
+                    method=method,
+                    path=path,
+                ) from error
+            raise
+
+    def _retry(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str],
+        body: Mapping[str, Any] | None,
+        first_error: ApiError,
+    ) -> Any:
+        import tenacity
+
+        first_delay = retry_rules.delay_before_retry(1, first_error, self.retry_policy, self._rng)
+        log.info("retrying after %.2fs (attempt 1 failed: %s)", first_delay, first_error)
+        self._sleep(first_delay)
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.retry_policy.retries),
+            wait=self._wait_before_retry,
+            retry=tenacity.retry_if_exception(lambda e: retry_rules.is_retryable(e, method)),
+            sleep=self._sleep,
+            before_sleep=self._log_retry,
+            reraise=True,
+        )
+        for attempt in retrying:
+            with attempt:
+                return self._send_once(method, path, query, body)
+        raise AssertionError("tenacity either returns or raises")  # pragma: no cover
+
+    def _wait_before_retry(self, state: Any) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        # tenacity counts from the first retry; the first try happened before it.
+        return retry_rules.delay_before_retry(
+            state.attempt_number + 1, error, self.retry_policy, self._rng
+        )
+
+    def _log_retry(self, state: Any) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        delay = state.next_action.sleep if state.next_action else 0
+        attempt = state.attempt_number + 1
+        log.info("retrying after %.2fs (attempt %d failed: %s)", delay, attempt, error)
+
+    def _send_once(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str],
+        body: Mapping[str, Any] | None,
+    ) -> Any:
+        relative = path.lstrip("/")
+        content = None
+        headers = {}
+        if body is not None or method in {"POST", "PUT", "PATCH"}:
+            content = json.dumps(body if body is not None else {}).encode()
+            headers["Content-Type"] = "application/json"
+        request = self._http.build_request(
+            method, relative, params=query or None, content=content, headers=headers
+        )
+        self._log_request(request, content)
+        started = time.monotonic()
+        try:
+            response = self._http.send(request)
+        except httpx.ConnectError as error:
+            raise ApiUnreachableError(
+                f"Cannot connect to {request.url.host}: {_describe(error)}.",
+                not_sent=True,
+                method=method,
+                path=path,
+            ) from None
+        except httpx.ConnectTimeout:
+            raise ApiUnreachableError(
+                f"Timed out connecting to {request.url.host}.",
+                not_sent=True,
+                method=method,
+                path=path,
+            ) from None
+        except httpx.TimeoutException:
+            raise ApiUnreachableError(
+                f"The API did not answer {method} {path} in time.", method=method, path=path
+            ) from None
+        except httpx.TransportError as error:
+            raise ApiUnreachableError(
+                f"Connection to {request.url.host} failed during {method} {path}: "
+                f"{_describe(error)}.",
+                method=method,
+                path=path,
+            ) from None
+        elapsed_ms = (time.monotonic() - started) * 1000
+        self._log_response(response, elapsed_ms)
+        return _decode(response, method, path)
+
+    # -- pagination ------------------------------------------------------------
+
+    def list_page(self, path: str, params: Mapping[str, Any] | None = None) -> Page:
+        body = self.get(path, params)
+        return parse_page(body, path)
+
+    def iter_items(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        follow: bool = True,
+    ) -> Iterator[JsonObject]:
+        """Yield the items of a list operation, fetching pages only as needed.
+
+        With ``follow`` the generator walks ``nextPage`` until ``hasMore`` is
+        false; otherwise it yields the first page only. Pages are not kept.
+        """
+        query = dict(params or {})
+        while True:
+            page = self.list_page(path, query)
+            yield from page.items
+            if not follow or not page.has_more or not page.next_page:
+                return
+            query["after"] = page.next_page
+
+    # -- debug logging ---------------------------------------------------------
+
+    def _log_request(self, request: httpx.Request, content: bytes | None) -> None:
+        if not log.isEnabledFor(logging.DEBUG):
+            return
+        log.debug("> %s %s", request.method, redact(str(request.url)))
+        for name, value in redact_headers(request.headers).items():
+            log.debug("> %s: %s", name, value)
+        if content:
+            log.debug("> %s", redact(content.decode(errors="replace")[:_LOGGED_BODY_LIMIT]))
+
+    def _log_response(self, response: httpx.Response, elapsed_ms: float) -> None:
+        if not log.isEnabledFor(logging.DEBUG):
+            return
+        log.debug("< %s %s (%.0f ms)", response.status_code, response.reason_phrase, elapsed_ms)
+        for name, value in redact_headers(response.headers).items():
+            log.debug("< %s: %s", name, value)
+        text = response.content[:_LOGGED_BODY_LIMIT].decode(errors="replace")
+        if text:
+            log.debug("< %s", redact(text))
+
+
+def _query_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _describe(error: Exception) -> str:
+    text = str(error).strip()
+    return text or type(error).__name__
+
+
+def _decode(response: httpx.Response, method: str, path: str) -> Any:
+    status = response.status_code
+    if 300 <= status < 400:
+        location = response.headers.get("location", "?")
+        raise InvalidResponseError(
+            f"The API answered HTTP {status} with a redirect to {location}; not followed, "
+            "so the API key is only sent to the configured host.",
+            status=status,
+            method=method,
+            path=path,
+        )
+    body = _parse_json(response)
+    if status >= 400:
+        raise _error_from_response(response, body, method, path)
+    if isinstance(body, dict) and _looks_like_error(body):
+        raise _error_from_response(response, body, method, path)
+    if body is _NOT_JSON:
+        raise InvalidResponseError(
+            f"The API answered HTTP {status} to {method} {path} with a body that is not JSON "
+            f"({_content_type(response)}).",
+            status=status,
+            method=method,
+            path=path,
+        )
+    return body
+
+
+_NOT_JSON: Any = object()
+
+
+def _content_type(response: httpx.Response) -> str:
+    content_type: str = response.headers.get("content-type", "no content type")
+    return content_type.split(";")[0]
+
+
+def _parse_json(response: httpx.Response) -> Any:
+    if not response.content:
+        return _NOT_JSON
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return _NOT_JSON
+
+
+def _looks_like_error(body: JsonObject) -> bool:
+    # The official client's rule: code + message and at most 3 keys is an error, even on 2xx.
+    return "code" in body and "message" in body and len(body) <= 3
+
+
+def _error_from_response(
+    response: httpx.Response, body: Any, method: str, path: str
+) -> ApiError:
+    status = response.status_code
+    error_class = error_class_for_status(status) if status >= 400 else InvalidResponseError
+    retry_after = retry_rules.parse_retry_after(response.headers.get("retry-after"))
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        message = body["message"]
+        code = body.get("code") if isinstance(body.get("code"), str) else None
+        issues = [
+            str(issue.get("message"))
+            for issue in body.get("issues") or []
+            if isinstance(issue, dict) and issue.get("message")
+        ]
+    else:
+        snippet = response.content[:_ERROR_TEXT_LIMIT].decode(errors="replace").strip()
+        kind = "empty body" if not snippet else f"{_content_type(response)} body"
+        message = f"HTTP {status} {response.reason_phrase or ''}".strip() + f" ({kind})"
+        code, issues = None, []
+    kwargs: dict[str, Any] = {
+        "status": status,
+        "code": code,
+        "method": method,
+        "path": path,
+        "issues": issues,
+    }
+    if error_class is RateLimitedError:
+        return RateLimitedError(message, retry_after=retry_after, **kwargs)
+    error = error_class(message, **kwargs)
+    if isinstance(error, ServerError):
+        error.retry_after = retry_after
+    return error
+
+
+def parse_page(body: Any, path: str) -> Page:
+    if (
+        not isinstance(body, dict)
+        or not isinstance(body.get("items"), list)
+        or not isinstance(body.get("hasMore"), bool)
+    ):
+        raise InvalidResponseError(
+            f"The API's answer to GET {path} is not a list envelope (items, hasMore, nextPage).",
+            status=200,
+            method="GET",
+            path=path,
+        )
+    items = [item for item in body["items"] if isinstance(item, dict)]
+    next_page = body.get("nextPage")
+    return Page(
+        items=items,
+        has_more=body["hasMore"],
+        next_page=next_page if isinstance(next_page, str) and next_page else None,
+    )
+
+
+def expect_object(body: Any, what: str) -> JsonObject:
+    """The API promised one JSON object; refuse anything else in one clear line."""
+    if not isinstance(body, dict):
+        raise InvalidResponseError(f"The API's answer is not a {what} object.", status=200)
+    return body
+
+
+def unwrap(body: Any, what: str) -> AsyncResult:
+    """Split a ``{data, event}`` answer; tolerate a bare resource."""
+    body = expect_object(body, what)
+    if isinstance(body.get("data"), dict):
+        event = body.get("event")
+        return AsyncResult(resource=body["data"], event=event if isinstance(event, dict) else None)
+    return AsyncResult(resource=body, event=None)

@@ -1,0 +1,119 @@
+"""Typed errors raised by the HTTP layer.
+
+The API layer never prints and never exits; the CLI's error boundary maps these
+to one line on stderr and an exit code (``pspace_py.errors``).
+"""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """Any failure talking to the Paperspace API.
+
+    ``status`` is the HTTP status (None when no response arrived), ``code`` the
+    API's error code (``NOT_FOUND``, ``CONFLICT``...) and ``message`` its text.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        issues: list[str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.method = method
+        self.path = path
+        self.issues = issues or []
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class BadRequestError(ApiError):
+    """400/413/422: the API rejected the request as invalid."""
+
+
+class AuthenticationError(ApiError):
+    """401: the key is missing or rejected."""
+
+
+class PermissionDeniedError(ApiError):
+    """403: the key is valid but may not do this."""
+
+
+class NotFoundError(ApiError):
+    """404: no such resource (or it belongs to another team)."""
+
+
+class ConflictError(ApiError):
+    """409/412: the resource is not in a state that allows this."""
+
+
+class RateLimitedError(ApiError):
+    """429 that outlasted the retries."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.retry_after = retry_after
+
+
+class ServerError(ApiError):
+    """5xx that outlasted the retries (or was not retryable)."""
+
+    retry_after: float | None = None
+
+
+class InvalidResponseError(ApiError):
+    """The API answered with something that is not the contract's JSON."""
+
+
+class ApiUnreachableError(ApiError):
+    """No usable answer: connection refused, DNS failure, timeout, reset.
+
+    ``not_sent`` is True when the request certainly never reached the server
+    (the connection could not be opened), which makes even a POST safe to retry.
+    """
+
+    def __init__(self, message: str, *, not_sent: bool = False, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.not_sent = not_sent
+
+
+class AmbiguousResultError(ApiError):
+    """A non-idempotent request failed in a way that leaves its effect unknown.
+
+    The request may or may not have been processed (read timeout, reset, 500,
+    502, 504 on a POST). Callers reconcile instead of retrying blindly.
+    """
+
+    def __init__(self, message: str, *, cause: ApiError, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.cause = cause
+
+
+STATUS_ERRORS: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    412: ConflictError,
+    413: BadRequestError,
+    422: BadRequestError,
+    429: RateLimitedError,
+}
+
+
+def error_class_for_status(status: int) -> type[ApiError]:
+    if status in STATUS_ERRORS:
+        return STATUS_ERRORS[status]
+    if status >= 500:
+        return ServerError
+    return ApiError

@@ -1,0 +1,60 @@
+"""What every resource module shares: paths, list queries, ID quoting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+from urllib.parse import quote
+
+from pspace_py.api.client import ApiClient, JsonObject, Page, expect_object
+
+
+def segment(value: str) -> str:
+    """A path segment: IDs are user input, so they are quoted, never trusted."""
+    return quote(value, safe="")
+
+
+def list_query(
+    filters: Mapping[str, Any],
+    *,
+    limit: int | None = None,
+    after: str | None = None,
+    order_by: str | None = None,
+    order: str | None = None,
+) -> dict[str, Any]:
+    query = {key: value for key, value in filters.items() if value is not None}
+    query.update(
+        {
+            key: value
+            for key, value in {
+                "limit": limit,
+                "after": after,
+                "orderBy": order_by,
+                "order": order,
+            }.items()
+            if value is not None
+        }
+    )
+    return query
+
+
+class ResourceApi:
+    """Base for one resource's operations: ``path`` is its collection path."""
+
+    path: str = ""
+    noun: str = "resource"
+
+    def __init__(self, client: ApiClient) -> None:
+        self.client = client
+
+    def item_path(self, resource_id: str, *suffix: str) -> str:
+        return "/".join([self.path, segment(resource_id), *suffix])
+
+    def page(self, query: Mapping[str, Any]) -> Page:
+        return self.client.list_page(self.path, query)
+
+    def iter(self, query: Mapping[str, Any], *, follow: bool = True) -> Iterator[JsonObject]:
+        return self.client.iter_items(self.path, query, follow=follow)
+
+    def get(self, resource_id: str) -> JsonObject:
+        return expect_object(self.client.get(self.item_path(resource_id)), self.noun)

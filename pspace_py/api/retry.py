@@ -1,0 +1,103 @@
+"""When and how long to retry a request.
+
+Idempotent requests (GET, PUT, PATCH, DELETE) are retried on 429, 502, 503,
+504 and transport failures. A POST creates something billable, so it is
+retried only when the API provably did not process it: the connection was
+never made, 429, or 503 with ``Retry-After``. Any other POST failure whose
+effect is unknown becomes an :class:`AmbiguousResultError` for the caller to
+reconcile. Waits use capped exponential backoff with full jitter, and honour
+``Retry-After`` (seconds or an HTTP date) clamped to the same cap.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+from pspace_py.api.errors import (
+    ApiError,
+    ApiUnreachableError,
+    RateLimitedError,
+    ServerError,
+)
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"})
+RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+AMBIGUOUS_STATUSES = frozenset({500, 502, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """``retries`` is how many times a request may be repeated after the first try."""
+
+    retries: int = 3
+    base_delay: float = 0.5
+    max_delay: float = 20.0
+
+    @property
+    def max_attempts(self) -> int:
+        return self.retries + 1
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header; None when absent or garbage."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    now = now or datetime.now(timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
+def backoff_delay(attempt: int, policy: RetryPolicy, rng: random.Random) -> float:
+    """Full jitter: uniform in [0, min(cap, base * 2**(attempt-1))] after ``attempt`` tries."""
+    ceiling = min(policy.max_delay, policy.base_delay * (2 ** max(0, attempt - 1)))
+    return rng.uniform(0.0, ceiling)
+
+
+def delay_before_retry(
+    attempt: int, error: BaseException | None, policy: RetryPolicy, rng: random.Random
+) -> float:
+    retry_after = getattr(error, "retry_after", None)
+    if isinstance(retry_after, int | float):
+        return min(float(retry_after), policy.max_delay)
+    return backoff_delay(attempt, policy, rng)
+
+
+def is_retryable(error: BaseException, method: str) -> bool:
+    if not isinstance(error, ApiError):
+        return False
+    if method.upper() in IDEMPOTENT_METHODS:
+        if isinstance(error, ApiUnreachableError):
+            return True
+        return error.status in RETRYABLE_STATUSES
+    return was_not_processed(error)
+
+
+def was_not_processed(error: ApiError) -> bool:
+    """True when a failed request certainly had no effect on the server."""
+    if isinstance(error, ApiUnreachableError):
+        return error.not_sent
+    if isinstance(error, RateLimitedError):
+        return True
+    return (
+        isinstance(error, ServerError)
+        and error.status == 503
+        and getattr(error, "retry_after", None) is not None
+    )
+
+
+def is_ambiguous(error: ApiError) -> bool:
+    """For a non-idempotent request: could it have taken effect despite failing?"""
+    if isinstance(error, ApiUnreachableError):
+        return not error.not_sent
+    return isinstance(error, ServerError) and not was_not_processed(error)

@@ -1,0 +1,84 @@
+"""Shared parameters, declared once and reused by every command."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+# Rich help only on a terminal: rich's help renderer costs a lot of start-up
+# time, and pipes (docs generation, scripts) get plain text anyway.
+HELP_MARKUP = "rich" if sys.stdout.isatty() else None
+
+
+def group(help_text: str) -> typer.Typer:
+    """A command group with the project's settings."""
+    return typer.Typer(
+        help=help_text,
+        no_args_is_help=True,
+        rich_markup_mode=HELP_MARKUP,  # type: ignore[arg-type]
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+
+
+JsonOpt = Annotated[
+    bool, typer.Option("--json", "-j", help="Print the API's JSON (stable, documented) to stdout.")
+]
+FieldsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fields",
+        "-F",
+        help="Fields to show, repeatable or comma-separated; dotted paths reach nested "
+        "fields (accelerators.0.name).",
+    ),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only IDs, one per line.")]
+NoHeaderOpt = Annotated[bool, typer.Option("--no-header", help="Leave the table header out.")]
+YesOpt = Annotated[
+    bool, typer.Option("--yes", "-y", help="Go ahead without asking for confirmation.")
+]
+LimitOpt = Annotated[
+    int | None, typer.Option("--limit", min=1, max=120, help="Page size (1-120).")
+]
+AfterOpt = Annotated[
+    str | None, typer.Option("--after", help="Start after this cursor (a previous nextPage).")
+]
+AscOpt = Annotated[bool, typer.Option("--asc", help="Oldest first.")]
+DescOpt = Annotated[bool, typer.Option("--desc", help="Newest first (the default).")]
+AllOpt = Annotated[bool, typer.Option("--all", help="Follow every page.")]
+WaitOpt = Annotated[
+    bool, typer.Option("--wait", "-w", help="Wait until the operation has finished.")
+]
+WaitTimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout",
+        min=1,
+        help="Seconds to wait at most [default: $PSPACE_WAIT_TIMEOUT or 1800].",
+    ),
+]
+MachineOpt = Annotated[
+    str,
+    typer.Option("--machine-id", "--machine", "-m", help="Machine ID or exact name."),
+]
+OptionalMachineOpt = Annotated[
+    str | None,
+    typer.Option("--machine-id", "--machine", "-m", help="Machine ID or exact name."),
+]
+RegionOpt = Annotated[
+    str | None,
+    typer.Option("--region", "-r", help="Region: NY2, CA1 or AMS1 (any spelling)."),
+]
+
+
+def order(asc: bool, desc: bool) -> str | None:
+    if asc and desc:
+        raise typer.BadParameter("--asc and --desc cannot be used together.")
+    if asc:
+        return "asc"
+    if desc:
+        return "desc"
+    return None

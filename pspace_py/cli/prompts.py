@@ -1,0 +1,45 @@
+"""Confirmations, in one place: nobody is ever asked where nobody can answer."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from pspace_py.errors import RefusedError
+from pspace_py.output import is_ci
+
+
+def can_prompt() -> bool:
+    """A person is there to answer: stdin is a terminal and this is not CI."""
+    try:
+        return sys.stdin.isatty() and not is_ci()
+    except (AttributeError, ValueError):
+        return False
+
+
+def confirm(question: str, *, yes: bool, action: str) -> None:
+    """Ask ``question [y/N]``; raise RefusedError on no, or when nobody can answer."""
+    if yes:
+        return
+    if not can_prompt():
+        raise RefusedError(
+            f"Not confirmed: {action} needs confirmation.",
+            hint="Pass --yes to go ahead without a terminal.",
+        )
+    if not typer.confirm(question, default=False, err=True):
+        raise RefusedError(f"Cancelled: {action} was not confirmed.")
+
+
+def confirm_by_typing(expected: str, *, yes: bool, action: str, what: str) -> None:
+    """Ask the user to type ``expected`` (e.g. the machine's name) to go ahead."""
+    if yes:
+        return
+    if not can_prompt():
+        raise RefusedError(
+            f"Not confirmed: {action} needs confirmation.",
+            hint="Pass --yes to go ahead without a terminal.",
+        )
+    answer = typer.prompt(f"Type {what} '{expected}' to confirm", default="", err=True)
+    if answer.strip() != expected:
+        raise RefusedError(f"Cancelled: '{answer.strip()}' does not match '{expected}'.")

@@ -1,0 +1,80 @@
+"""Resolve what the user typed (an ID or an exact name) to one resource.
+
+Every argument that names a machine, snapshot, network or template goes
+through :func:`resolve`. An ID is tried first with one GET; otherwise the
+name is looked up with the list operation's ``name`` filter (or a scan when
+the API has none). An ambiguous name fails with the candidates and their IDs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from pspace_py.api.errors import NotFoundError as ApiNotFoundError
+from pspace_py.api.resource import ResourceApi
+from pspace_py.errors import NotFoundError, UsageError
+
+_MAX_CANDIDATES_SHOWN = 10
+
+
+def resolve(
+    api: ResourceApi,
+    ref: str,
+    *,
+    list_command: str,
+    name_filter: bool = True,
+    name_key: str = "name",
+    extra_query: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The resource whose ID or exact name is ``ref``."""
+    ref = ref.strip()
+    if not ref:
+        raise UsageError(f"An empty {api.noun} reference was given.")
+    try:
+        return api.get(ref)
+    except ApiNotFoundError:
+        pass
+    if name_filter:
+        candidates = list(api.iter({name_key: ref, **(extra_query or {})}))
+    else:
+        candidates = [item for item in api.iter(extra_query or {}) if item.get(name_key) == ref]
+    matches = [item for item in candidates if item.get(name_key) == ref]
+    return pick_one(matches, ref, noun=api.noun, list_command=list_command)
+
+
+def pick_one(
+    matches: list[dict[str, Any]], ref: str, *, noun: str, list_command: str
+) -> dict[str, Any]:
+    if not matches:
+        raise NotFoundError(
+            f"No {noun} has the ID or name '{ref}'.",
+            hint=f"List them with '{list_command}'.",
+        )
+    if len(matches) > 1:
+        shown = ", ".join(
+            f"{item.get('id', '?')} ({item.get('state', item.get('region', ''))})".replace(" ()", "")
+            for item in matches[:_MAX_CANDIDATES_SHOWN]
+        )
+        more = len(matches) - _MAX_CANDIDATES_SHOWN
+        if more > 0:
+            shown += f" and {more} more"
+        raise UsageError(
+            f"The name '{ref}' matches {len(matches)} {noun}s: {shown}.",
+            hint="Use the ID instead.",
+        )
+    return matches[0]
+
+
+def resolve_many(
+    refs: Iterable[str], resolve_one: Callable[[str], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Resolve each reference once, keeping order and dropping duplicates."""
+    seen: set[str] = set()
+    resolved = []
+    for ref in refs:
+        item = resolve_one(ref)
+        if item.get("id") not in seen:
+            seen.add(str(item.get("id")))
+            resolved.append(item)
+    return resolved

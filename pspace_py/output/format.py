@@ -1,0 +1,79 @@
+"""Turning API values into text a person can read safely.
+
+Everything shown comes from the network, so every string is stripped of
+terminal control sequences before it reaches a terminal.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_BYTE_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
+MISSING = "-"
+
+
+def sanitize(text: str) -> str:
+    """Neutralise control characters (ESC, BEL, CR, ...) by showing them escaped."""
+    return _CONTROL_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def format_bytes(value: Any) -> str:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return format_value(value)
+    amount = float(value)
+    for unit in _BYTE_UNITS:
+        if abs(amount) < 1024 or unit == _BYTE_UNITS[-1]:
+            text = f"{amount:.1f}".rstrip("0").rstrip(".") if unit != "B" else str(int(amount))
+            return f"{text} {unit}"
+        amount /= 1024
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def format_datetime(value: str) -> str:
+    """``2024-01-02T03:04:05.000Z`` -> ``2024-01-02 03:04 UTC``."""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return sanitize(value)
+    if moment.utcoffset() is not None and moment.utcoffset().total_seconds() == 0:  # type: ignore[union-attr]
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
+    return moment.strftime("%Y-%m-%d %H:%M %z").strip()
+
+
+def format_value(value: Any) -> str:
+    """The default cell text for any JSON value."""
+    if value is None:
+        return MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        if _ISO_DATETIME.match(value):
+            return format_datetime(value)
+        return sanitize(value)
+    if isinstance(value, list):
+        return ", ".join(format_value(item) for item in value) if value else MISSING
+    if isinstance(value, dict):
+        import json
+
+        return sanitize(json.dumps(value, separators=(",", ":")))
+    return sanitize(str(value))
+
+
+def pick(obj: Any, path: str) -> Any:
+    """The value at a dotted path: ``accelerators.0.name``; None when absent."""
+    current = obj
+    for part in path.split("."):
+        if isinstance(current, dict):
+            current = current.get(part)
+        elif isinstance(current, list) and part.lstrip("-").isdigit():
+            index = int(part)
+            current = current[index] if -len(current) <= index < len(current) else None
+        else:
+            return None
+        if current is None:
+            return None
+    return current

@@ -1,0 +1,96 @@
+"""Test isolation and the shared fixtures: a sandbox per test and a `pspace` runner."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from pspace_py.cli.context import AppContext
+from pspace_py.cli.main import app
+
+SANDBOX_KEY = "sandbox-key"
+
+_CLEARED_ENV = (
+    "PAPERSPACE_API_KEY",
+    "PAPERSPACE_API_URL",
+    "PSPACE_PROFILE",
+    "PSPACE_SANDBOX",
+    "PSPACE_RETRIES",
+    "PSPACE_HTTP_TIMEOUT",
+    "PSPACE_WAIT_TIMEOUT",
+    "PSPACE_ALLOW_INSECURE_URL",
+    "NO_COLOR",
+    "CI",
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own config dir and sandbox state, and a clean environment."""
+    for name in _CLEARED_ENV:
+        monkeypatch.delenv(name, raising=False)
+    config = tmp_path / "config"
+    monkeypatch.setenv("PSPACE_CONFIG_DIR", str(config))
+    monkeypatch.setenv("PSPACE_SANDBOX_STATE", str(tmp_path / "sandbox.sqlite3"))
+    monkeypatch.setenv("COLUMNS", "200")
+    return config
+
+
+@pytest.fixture
+def sandbox() -> Any:
+    """A fresh in-memory sandbox with instant transitions."""
+    from pspace_py.sandbox import create_app
+
+    return create_app(instant=True, seed=1)
+
+
+@pytest.fixture
+def sandbox_client(sandbox: Any) -> Iterator[Any]:
+    """The real API client talking to the in-process sandbox."""
+    from pspace_py.api.client import ApiClient
+
+    with ApiClient(
+        "http://sandbox.test/v1",
+        SANDBOX_KEY,
+        transport=httpx.WSGITransport(app=sandbox),
+        sleep=lambda _: None,
+    ) as client:
+        yield client
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+Invoke = Callable[..., Run]
+
+
+@pytest.fixture
+def pspace(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> Invoke:
+    """Run `pspace ARGS...` against the fixture's sandbox; returns exit code, stdout, stderr.
+
+    The sandbox key is used unless the test passes `--api-key` or sets env vars.
+    """
+    monkeypatch.setenv("PSPACE_SANDBOX", "1")
+
+    def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Run:
+        state = AppContext(transport=httpx.WSGITransport(app=sandbox))
+        result = CliRunner().invoke(app, list(args), obj=state, input=input, env=env)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return invoke

@@ -99,8 +99,8 @@ def test_create_c5_50gb_with_default_public_ip(catalog: Catalog) -> None:
     # 0.08*730 = 58.40; IP 0.0045*730 = 3.285 capped at 3.00; disk 5.402 capped at 5.00.
     assert summary.month_24x7 == Decimal("66.40")
     assert summary.price_known
-    assert format_usd(summary.running_hourly, "hr") == "$0.0845/hr"  # type: ignore[arg-type]
-    assert format_usd(summary.lifetime_monthly_cap, "mo") == "$5.00/mo"  # type: ignore[arg-type]
+    assert format_usd(summary.running_hourly, "hr") == "$0.0845/hr"
+    assert format_usd(summary.lifetime_monthly_cap, "mo") == "$5.00/mo"
 
 
 def test_create_a100_80g_100gb_with_static_ip(catalog: Catalog) -> None:
@@ -122,7 +122,7 @@ def test_static_and_dynamic_ip_cost_the_same(catalog: Catalog) -> None:
 def test_h100x8_without_ip(catalog: Catalog) -> None:
     summary = summarize_create(catalog, "H100x8", 100, "none")
     assert summary.running_hourly == Decimal("47.60")
-    assert format_usd(summary.running_hourly, "hr") == "$47.60/hr"  # type: ignore[arg-type]
+    assert format_usd(summary.running_hourly, "hr") == "$47.60/hr"
     # 47.60*730 = 34748.00, + 7.00 disk cap, no IP.
     assert summary.month_24x7 == Decimal("34755.00")
 
@@ -195,7 +195,7 @@ def test_resize_type_and_disk(catalog: Catalog) -> None:
     assert change.disk_delta_hourly == Decimal("0.0030")  # 0.0104 - 0.0074
     assert change.disk_delta_monthly_cap == Decimal("2.00")  # 7.00 - 5.00
     assert change.delta_hourly == Decimal("0.0430")
-    assert format_usd(change.delta_hourly, "hr", signed=True) == "+$0.043/hr"  # type: ignore[arg-type]
+    assert format_usd(change.delta_hourly, "hr", signed=True) == "+$0.043/hr"
 
 
 def test_resize_down_is_negative(catalog: Catalog) -> None:

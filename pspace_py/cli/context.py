@@ -120,10 +120,14 @@ class AppContext:
         return self._output
 
     def catalog(self) -> Catalog:
-        from pspace_py.catalog import load_catalog
+        from pspace_py.catalog import CatalogError, load_catalog
         from pspace_py.config import config_dir
+        from pspace_py.errors import ConfigError
 
-        return load_catalog(config_dir())
+        try:
+            return load_catalog(config_dir())
+        except CatalogError as error:
+            raise ConfigError(str(error), hint="Fix or remove the catalog override file.") from None
 
     def close(self) -> None:
         if self._client is not None:
@@ -177,8 +181,11 @@ def error_boundary(state: AppContext) -> Iterator[None]:
         if not _is_expected(error):
             if state.options.debug:
                 raise
-            _print_error(state, f"Unexpected error: {type(error).__name__}: {error}",
-                         "Run again with --debug for details, and report it if it persists.")
+            _print_error(
+                state,
+                f"Unexpected error: {type(error).__name__}: {error}",
+                "Run again with --debug for details, and report it if it persists.",
+            )
             raise typer.Exit(ExitCode.GENERAL) from None
         message, hint = describe_error(error)
         _print_error(state, message, hint)

@@ -40,9 +40,7 @@ NoHeaderOpt = Annotated[bool, typer.Option("--no-header", help="Leave the table 
 YesOpt = Annotated[
     bool, typer.Option("--yes", "-y", help="Go ahead without asking for confirmation.")
 ]
-LimitOpt = Annotated[
-    int | None, typer.Option("--limit", min=1, max=120, help="Page size (1-120).")
-]
+LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, max=120, help="Page size (1-120).")]
 AfterOpt = Annotated[
     str | None, typer.Option("--after", help="Start after this cursor (a previous nextPage).")
 ]

@@ -12,7 +12,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 from pspace_py.output.columns import Column, columns_for_fields
@@ -201,6 +201,18 @@ class Output:
         console = Console(file=self.stderr, no_color=self._no_color)
         with console.status(sanitize(message)):
             yield
+
+    @contextlib.contextmanager
+    def live_line(self) -> Iterator[Callable[[str], None]]:
+        """A status line: redrawn in place on a terminal, one plain line per change otherwise."""
+        if not self.interactive_stderr:
+            yield self.info
+            return
+        from rich.console import Console
+
+        console = Console(file=self.stderr, no_color=self._no_color)
+        with console.status("") as status:
+            yield lambda text: status.update(sanitize(text))
 
     # -- internals -------------------------------------------------------------
 

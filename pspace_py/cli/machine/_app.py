@@ -1,0 +1,75 @@
+"""The ``machine`` group and what its commands share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pspace_py.api.client import ApiClient, AsyncResult
+from pspace_py.api.machines import MachinesApi
+from pspace_py.cli.context import AppContext
+from pspace_py.cli.options import group
+from pspace_py.cli.refs import resolve
+from pspace_py.output import Output
+from pspace_py.output import columns as cols
+from pspace_py.waiting import Progress, WaitResult, wait_for_machine
+
+app = group("Create, list, start, stop, resize and deactivate machines.")
+
+LIST_COMMAND = "pspace machine list"
+
+
+def resolve_machine(client: ApiClient, ref: str) -> dict[str, Any]:
+    """A machine by ID or exact name."""
+    return resolve(MachinesApi(client), ref, list_command=LIST_COMMAND)
+
+
+def show_progress(out: Output, update: Any) -> Any:
+    def report(progress: Progress) -> None:
+        event = f", event {progress.event_state}" if progress.event_state else ""
+        update(f"{progress.machine_id}: {progress.state}{event} ({progress.elapsed:.0f}s)")
+
+    return report
+
+
+def wait_until(
+    state: AppContext,
+    out: Output,
+    machine_id: str,
+    wanted: set[str],
+    *,
+    event_id: str | None,
+    timeout: float | None,
+) -> WaitResult:
+    """Wait with a live line; Ctrl-C here says the operation goes on server-side."""
+    with out.live_line() as update:
+        return wait_for_machine(
+            state.client(),
+            machine_id,
+            wanted,
+            event_id=event_id,
+            timeout=timeout,
+            on_progress=show_progress(out, update),
+        )
+
+
+def describe_event(event: dict[str, Any] | None) -> str:
+    if not event:
+        return ""
+    return f"event {event.get('id')} ({event.get('name')}: {event.get('state')})"
+
+
+def show_async_result(out: Output, result: AsyncResult, verb: str) -> None:
+    """A mutating call's answer: the machine on stdout, the event to follow on stderr."""
+    raw = {"data": result.resource, "event": result.event}
+    machine = result.resource
+    if not out.json_mode and not out.quiet:
+        note = describe_event(result.event)
+        out.success(f"Machine {machine.get('id')} ({machine.get('name')}): {verb}. {note}".strip())
+    out.resource(machine, cols.MACHINE_DETAIL, raw=raw)
+
+
+def operation_label(machine: dict[str, Any], verb: str, event: dict[str, Any] | None = None) -> str:
+    text = f"machine {machine.get('id')} ({machine.get('name')}) {verb}"
+    if event and event.get("id"):
+        text += f", event {event.get('id')}"
+    return text

@@ -1,0 +1,262 @@
+"""Reading machines: list, get, events, types."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+import typer
+
+from pspace_py.api.machine_events import MachineEventsApi
+from pspace_py.api.machines import MachinesApi
+from pspace_py.cli.context import app_context
+from pspace_py.cli.machine._app import app, resolve_machine
+from pspace_py.cli.options import (
+    AfterOpt,
+    AllOpt,
+    AscOpt,
+    DescOpt,
+    FieldsOpt,
+    JsonOpt,
+    LimitOpt,
+    NoHeaderOpt,
+    QuietOpt,
+    RegionOpt,
+    order,
+)
+from pspace_py.errors import UsageError
+from pspace_py.output import Output
+from pspace_py.output import columns as cols
+from pspace_py.waiting import MACHINE_STATES
+
+StateFilterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--state", "-s", help=f"Only machines in this state ({', '.join(MACHINE_STATES)})."
+    ),
+]
+NameGlobOpt = Annotated[
+    str | None,
+    typer.Option("--name-glob", help="Only machines whose name matches this shell pattern."),
+]
+
+
+def region_value(region: str | None) -> str | None:
+    """A region as the API takes it, checked against the catalog before any request."""
+    if region is None:
+        return None
+    from pspace_py.catalog import normalize_region
+
+    try:
+        return normalize_region(region).api_value
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def check_state(state: str | None) -> str | None:
+    if state is not None and state not in MACHINE_STATES:
+        raise UsageError(
+            f"Unknown machine state '{state}'.", hint=f"Use one of: {', '.join(MACHINE_STATES)}."
+        )
+    return state
+
+
+def filtered(
+    machines: Iterator[dict[str, Any]], *, state: str | None, name_glob: str | None
+) -> Iterator[dict[str, Any]]:
+    """Filters the API has no parameter for, applied as pages stream by."""
+    for machine in machines:
+        if state is not None and machine.get("state") != state:
+            continue
+        if name_glob is not None and not fnmatch.fnmatchcase(
+            str(machine.get("name", "")), name_glob
+        ):
+            continue
+        yield machine
+
+
+def list_machines_query(
+    *,
+    name: str | None,
+    region: str | None,
+    machine_type: str | None,
+    agent_type: str | None,
+    limit: int | None = None,
+    after: str | None = None,
+    sort: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "region": region_value(region),
+        "machineType": machine_type,
+        "agentType": agent_type,
+        "limit": limit,
+        "after": after,
+        "orderBy": "dtCreated",
+        "order": sort,
+    }
+
+
+def show_list(
+    out: Output,
+    api: MachinesApi,
+    query: dict[str, Any],
+    *,
+    follow: bool,
+    state: str | None,
+    name_glob: str | None,
+) -> None:
+    """One page (saying when there are more) or, with ``follow``, every page streamed."""
+    query = {key: value for key, value in query.items() if value is not None}
+    if follow:
+        items: Iterator[dict[str, Any]] = api.iter(query)
+        next_page = None
+    else:
+        page = api.page(query)
+        items = iter(page.items)
+        next_page = page.next_page if page.has_more else None
+    count = out.resources(
+        filtered(items, state=state, name_glob=name_glob),
+        cols.MACHINE,
+        empty_message="No machines found.",
+    )
+    if next_page:
+        out.info(f"More machines exist: add --all, or --after {next_page} for the next page.")
+    elif count and not out.json_mode and not out.quiet and out.stderr_is_tty:
+        out.info(f"{count} machine{'s' if count != 1 else ''}.")
+
+
+@app.command("list")
+def list_machines(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Option("--name", "-n", help="Exact name.")] = None,
+    region: RegionOpt = None,
+    machine_type: Annotated[
+        str | None, typer.Option("--machine-type", "-m", help="Machine type, e.g. C5.")
+    ] = None,
+    agent_type: Annotated[
+        str | None, typer.Option("--agent-type", "-a", help="Agent type.")
+    ] = None,
+    state: StateFilterOpt = None,
+    name_glob: NameGlobOpt = None,
+    limit: LimitOpt = None,
+    after: AfterOpt = None,
+    asc: AscOpt = False,
+    desc: DescOpt = False,
+    all_pages: AllOpt = False,
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    quiet: QuietOpt = False,
+    no_header: NoHeaderOpt = False,
+) -> None:
+    """List machines (one page; --all for every page)."""
+    state_ = app_context(ctx)
+    out = state_.output(json_mode=json_, fields=fields, quiet=quiet, no_header=no_header)
+    query = list_machines_query(
+        name=name,
+        region=region,
+        machine_type=machine_type,
+        agent_type=agent_type,
+        limit=limit,
+        after=after,
+        sort=order(asc, desc),
+    )
+    check_state(state)
+    api = MachinesApi(state_.client())
+    show_list(out, api, query, follow=all_pages, state=state, name_glob=name_glob)
+
+
+@app.command("get")
+def get_machine(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Machine ID or exact name.")],
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Show one machine."""
+    state = app_context(ctx)
+    out = state.output(json_mode=json_, fields=fields, quiet=quiet)
+    machine = resolve_machine(state.client(), ref)
+    out.resource(machine, cols.MACHINE_DETAIL)
+
+
+@app.command("events")
+def machine_events(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Machine ID or exact name.")],
+    limit: LimitOpt = None,
+    all_pages: AllOpt = False,
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    quiet: QuietOpt = False,
+    no_header: NoHeaderOpt = False,
+) -> None:
+    """List a machine's events (newest first)."""
+    state = app_context(ctx)
+    out = state.output(json_mode=json_, fields=fields, quiet=quiet, no_header=no_header)
+    machine = resolve_machine(state.client(), ref)
+    query = {"machineId": machine["id"], "orderBy": "dtCreated", "order": "desc", "limit": limit}
+    events = MachineEventsApi(state.client()).iter(
+        {key: value for key, value in query.items() if value is not None}, follow=all_pages
+    )
+    out.resources(events, cols.MACHINE_EVENT, empty_message="No events for this machine.")
+
+
+@app.command("types")
+def machine_types(
+    ctx: typer.Context,
+    region: RegionOpt = None,
+    gpu: Annotated[bool, typer.Option("--gpu", help="Only GPU types.")] = False,
+    cpu: Annotated[bool, typer.Option("--cpu", help="Only CPU types.")] = False,
+    max_price: Annotated[
+        str | None, typer.Option("--max-price", help="Only types at most this many USD per hour.")
+    ] = None,
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    no_header: NoHeaderOpt = False,
+) -> None:
+    """Machine types with specs, price per hour and per 24/7 month, and regions."""
+    from pspace_py.output.prices import MACHINE_TYPE, machine_type_row
+
+    state = app_context(ctx)
+    out = state.output(json_mode=json_, fields=fields, no_header=no_header)
+    if gpu and cpu:
+        raise UsageError("--gpu and --cpu cannot be used together.")
+    catalog = state.catalog()
+    region_code = _region_code(catalog, region)
+    types = catalog.filter_machine_types(
+        region=region_code,
+        kind="gpu" if gpu else "cpu" if cpu else None,
+        max_hourly=_price(max_price),
+    )
+    rows = [machine_type_row(machine_type) for machine_type in types]
+    if out.json_mode:
+        for row in rows:
+            row.pop("_gpuText")
+    out.resources(rows, MACHINE_TYPE, empty_message="No machine type matches.", key="label")
+    if not out.json_mode:
+        out.info(f"Prices of {catalog.prices_date} from {catalog.prices_source}.")
+
+
+def _region_code(catalog: Any, region: str | None) -> str | None:
+    if region is None:
+        return None
+    try:
+        return str(catalog.normalize_region(region).code)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def _price(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        value = Decimal(text.strip().lstrip("$"))
+    except InvalidOperation:
+        raise UsageError(f"--max-price must be an amount in USD, not '{text}'.") from None
+    if value < 0:
+        raise UsageError("--max-price must not be negative.")
+    return value

@@ -1,0 +1,380 @@
+"""start, stop, restart and deactivate: one machine or many, optionally waiting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+
+from pspace_py.api.client import AsyncResult
+from pspace_py.api.machines import MachinesApi
+from pspace_py.bulk import DEFAULT_PARALLEL, ItemOutcome, run_each
+from pspace_py.cli.context import AppContext, app_context, describe_error
+from pspace_py.cli.machine._app import (
+    app,
+    operation_label,
+    resolve_machine,
+    show_async_result,
+)
+from pspace_py.cli.machine.info import (
+    NameGlobOpt,
+    StateFilterOpt,
+    check_state,
+    filtered,
+    region_value,
+)
+from pspace_py.cli.options import (
+    FieldsOpt,
+    JsonOpt,
+    QuietOpt,
+    RegionOpt,
+    WaitOpt,
+    WaitTimeoutOpt,
+    YesOpt,
+)
+from pspace_py.cli.prompts import confirm, confirm_by_typing
+from pspace_py.cli.refs import resolve_many
+from pspace_py.errors import PartialFailureError, UsageError
+from pspace_py.output import Output
+from pspace_py.output.columns import Column
+from pspace_py.waiting import wait_for_machine
+
+RefsArg = Annotated[
+    list[str] | None, typer.Argument(help="Machine IDs or exact names.", show_default=False)
+]
+AllMachinesOpt = Annotated[
+    bool, typer.Option("--all", help="Act on every machine matching the filters.")
+]
+MachineTypeFilterOpt = Annotated[
+    str | None, typer.Option("--machine-type", help="With --all: only this machine type.")
+]
+ParallelOpt = Annotated[
+    int, typer.Option("--parallel", min=1, max=64, help="Machines acted on at once.")
+]
+
+RESULT_COLUMNS = [
+    Column("ID", "id"),
+    Column("NAME", "name"),
+    Column("RESULT", "result"),
+    Column("STATE", "state"),
+]
+
+
+class Selection:
+    """Which machines a bulk command acts on: named ones, or ``--all`` with filters."""
+
+    def __init__(
+        self,
+        refs: list[str] | None,
+        all_machines: bool,
+        *,
+        name_glob: str | None,
+        region: str | None,
+        machine_type: str | None,
+        state: str | None,
+    ) -> None:
+        filters_given = any(v is not None for v in (name_glob, region, machine_type, state))
+        if refs and all_machines:
+            raise UsageError("Name machines or use --all with filters, not both.")
+        if not refs and not all_machines:
+            raise UsageError("Name at least one machine (ID or name), or use --all.")
+        if refs and filters_given:
+            raise UsageError("--name-glob, --region, --machine-type and --state go with --all.")
+        self.refs = refs or []
+        self.by_filter = all_machines
+        self.name_glob = name_glob
+        self.region = region_value(region)
+        self.machine_type = machine_type
+        self.state = check_state(state)
+
+    @property
+    def is_bulk(self) -> bool:
+        return self.by_filter or len(self.refs) > 1
+
+    def machines(self, state: AppContext) -> list[dict[str, Any]]:
+        client = state.client()
+        if not self.by_filter:
+            return resolve_many(self.refs, lambda ref: resolve_machine(client, ref))
+        query = {"region": self.region, "machineType": self.machine_type}
+        listed = MachinesApi(client).iter({k: v for k, v in query.items() if v is not None})
+        return list(filtered(listed, state=self.state, name_glob=self.name_glob))
+
+
+def power_command(
+    ctx: typer.Context,
+    verb: str,
+    selection: Selection,
+    act: Callable[[AppContext, Output, dict[str, Any]], AsyncResult],
+    *,
+    yes: bool,
+    parallel: int,
+    json_: bool,
+    fields: list[str] | None,
+    quiet: bool,
+    confirm_single: Callable[[dict[str, Any]], None] | None = None,
+    confirm_bulk: bool = False,
+) -> None:
+    state = app_context(ctx)
+    out = state.output(json_mode=json_, fields=fields, quiet=quiet)
+    machines = selection.machines(state)
+    if not selection.is_bulk:
+        machine = machines[0]
+        if confirm_single is not None:
+            confirm_single(machine)
+        show_async_result(out, act(state, out, machine), verb)
+        return
+    if not machines:
+        out.info("No machine matches; nothing to do.")
+        if out.json_mode:
+            out.json_items([])
+        return
+    if confirm_bulk or selection.by_filter:
+        listing = ", ".join(f"{m.get('name')} ({m.get('id')})" for m in machines[:20])
+        more = f" and {len(machines) - 20} more" if len(machines) > 20 else ""
+        out.info(f"This will {verb} {len(machines)} machines: {listing}{more}.")
+        confirm(
+            f"{verb.capitalize()} {len(machines)} machines?",
+            yes=yes,
+            action=f"{verb} {len(machines)} machines",
+        )
+    state.operation = f"{verb} of {len(machines)} machines"
+    outcomes = run_each(
+        machines,
+        lambda machine: act(state, out, machine),
+        parallel=parallel,
+        on_done=lambda outcome: report_outcome(out, verb, outcome),
+    )
+    state.operation = None
+    show_bulk_outcomes(out, outcomes)
+    failed = [outcome for outcome in outcomes if not outcome.ok]
+    if failed:
+        raise PartialFailureError(
+            f"{len(failed)} of {len(outcomes)} machines failed to {verb}.",
+            hint="See the lines above; run the command again for the failed ones.",
+        )
+
+
+def report_outcome(out: Output, verb: str, outcome: ItemOutcome[AsyncResult]) -> None:
+    machine = outcome.item
+    label = f"{machine.get('id')} ({machine.get('name')})"
+    if outcome.ok:
+        out.success(f"ok    {label}: {verb}")
+    else:
+        assert outcome.error is not None
+        message, _ = (
+            describe_error(outcome.error)
+            if _expected(outcome.error)
+            else (f"{type(outcome.error).__name__}: {outcome.error}", None)
+        )
+        out.info(f"fail  {label}: {message}")
+
+
+def _expected(error: BaseException) -> bool:
+    from pspace_py.api.errors import ApiError
+    from pspace_py.errors import PspaceError
+
+    return isinstance(error, ApiError | PspaceError)
+
+
+def show_bulk_outcomes(out: Output, outcomes: list[ItemOutcome[AsyncResult]]) -> None:
+    if out.json_mode:
+        out.json_items(_outcome_json(outcome) for outcome in outcomes)
+    elif out.quiet:
+        out.ids(outcome.item for outcome in outcomes if outcome.ok)
+    else:
+        rows = [
+            {
+                "id": outcome.item.get("id"),
+                "name": outcome.item.get("name"),
+                "result": "ok" if outcome.ok else "failed",
+                "state": (outcome.value.resource.get("state") if outcome.value else None)
+                or outcome.item.get("state"),
+            }
+            for outcome in outcomes
+        ]
+        out.table(rows, RESULT_COLUMNS)
+
+
+def _outcome_json(outcome: ItemOutcome[AsyncResult]) -> dict[str, Any]:
+    error = None
+    if outcome.error is not None:
+        message, _ = (
+            describe_error(outcome.error)
+            if _expected(outcome.error)
+            else (str(outcome.error), None)
+        )
+        error = {"message": message, "exitCode": int(outcome.exit_code)}
+    return {
+        "id": outcome.item.get("id"),
+        "name": outcome.item.get("name"),
+        "ok": outcome.ok,
+        "error": error,
+        "data": outcome.value.resource if outcome.value else None,
+        "event": outcome.value.event if outcome.value else None,
+    }
+
+
+def action(
+    call: Callable[[MachinesApi, str], AsyncResult],
+    verb: str,
+    *,
+    wait: bool,
+    wanted: set[str],
+    timeout: float | None,
+) -> Callable[[AppContext, Output, dict[str, Any]], AsyncResult]:
+    """The per-machine work: one API call, then (with --wait) its event to the end."""
+
+    def act(state: AppContext, out: Output, machine: dict[str, Any]) -> AsyncResult:
+        client = state.client()
+        result = call(MachinesApi(client), str(machine["id"]))
+        if not wait:
+            return result
+        if state.operation is None or state.operation.startswith("machine "):
+            state.operation = operation_label(machine, verb, result.event)
+        event_id = result.event.get("id") if result.event else None
+        waited = wait_for_machine(
+            client, str(machine["id"]), wanted, event_id=event_id, timeout=timeout
+        )
+        return AsyncResult(waited.machine or result.resource, waited.event or result.event)
+
+    return act
+
+
+def _options_doc(verb: str) -> str:
+    return f"{verb.capitalize()} machines by ID or name, or --all with filters."
+
+
+def _power(
+    verb: str,
+    call: Callable[[MachinesApi, str], AsyncResult],
+    wanted: set[str],
+    past: str,
+) -> Callable[..., None]:
+    def command(
+        ctx: typer.Context,
+        refs: RefsArg = None,
+        all_machines: AllMachinesOpt = False,
+        name_glob: NameGlobOpt = None,
+        region: RegionOpt = None,
+        machine_type: MachineTypeFilterOpt = None,
+        state: StateFilterOpt = None,
+        parallel: ParallelOpt = DEFAULT_PARALLEL,
+        wait: WaitOpt = False,
+        timeout: WaitTimeoutOpt = None,
+        yes: YesOpt = False,
+        json_: JsonOpt = False,
+        fields: FieldsOpt = None,
+        quiet: QuietOpt = False,
+    ) -> None:
+        selection = Selection(
+            refs,
+            all_machines,
+            name_glob=name_glob,
+            region=region,
+            machine_type=machine_type,
+            state=state,
+        )
+        power_command(
+            ctx,
+            verb,
+            selection,
+            action(call, verb, wait=wait, wanted=wanted, timeout=timeout),
+            yes=yes,
+            parallel=parallel,
+            json_=json_,
+            fields=fields,
+            quiet=quiet,
+        )
+
+    command.__doc__ = _options_doc(verb) + f" --wait waits until {past}."
+    return command
+
+
+app.command("start")(_power("start", MachinesApi.start, {"ready"}, "ready"))
+app.command("stop")(_power("stop", MachinesApi.stop, {"off"}, "off"))
+app.command("restart")(_power("restart", MachinesApi.restart, {"ready"}, "ready again"))
+
+
+def deactivate_call(
+    stop_first: bool, timeout: float | None
+) -> Callable[[MachinesApi, str], AsyncResult]:
+    def call(machines: MachinesApi, machine_id: str) -> AsyncResult:
+        if stop_first:
+            current = machines.get(machine_id)
+            if current.get("state") != "off":
+                stopped = machines.stop(machine_id)
+                event_id = stopped.event.get("id") if stopped.event else None
+                wait_for_machine(
+                    machines.client, machine_id, {"off"}, event_id=event_id, timeout=timeout
+                )
+        return machines.delete(machine_id)
+
+    return call
+
+
+@app.command("deactivate")
+def deactivate_machines(
+    ctx: typer.Context,
+    refs: RefsArg = None,
+    all_machines: AllMachinesOpt = False,
+    name_glob: NameGlobOpt = None,
+    region: RegionOpt = None,
+    machine_type: MachineTypeFilterOpt = None,
+    state: StateFilterOpt = None,
+    stop: Annotated[
+        bool, typer.Option("--stop", help="Stop the machine first if it is on.")
+    ] = False,
+    parallel: ParallelOpt = DEFAULT_PARALLEL,
+    wait: WaitOpt = False,
+    timeout: WaitTimeoutOpt = None,
+    yes: YesOpt = False,
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Delete machines for good: their disks and snapshots are deleted too."""
+    selection = Selection(
+        refs,
+        all_machines,
+        name_glob=name_glob,
+        region=region,
+        machine_type=machine_type,
+        state=state,
+    )
+
+    def confirm_single(machine: dict[str, Any]) -> None:
+        app_context(ctx).output().warn(
+            f"Deactivating machine {machine.get('id')} ({machine.get('name')}) deletes it, "
+            "its disk and all its snapshots. This cannot be undone."
+        )
+        confirm_by_typing(
+            str(machine.get("name")),
+            yes=yes,
+            action="deactivating a machine",
+            what="the machine's name",
+        )
+
+    power_command(
+        ctx,
+        "deactivate",
+        selection,
+        action(
+            deactivate_call(stop, timeout),
+            "deactivate",
+            wait=wait,
+            wanted={"gone"},
+            timeout=timeout,
+        ),
+        yes=yes,
+        parallel=parallel,
+        json_=json_,
+        fields=fields,
+        quiet=quiet,
+        confirm_single=confirm_single,
+        confirm_bulk=True,
+    )
+
+
+# The official CLI's name for deactivate.
+app.command("delete", hidden=False, help="Alias of deactivate.")(deactivate_machines)

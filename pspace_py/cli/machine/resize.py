@@ -1,0 +1,191 @@
+"""resize (type and disk, with the price change) and update (a true partial update)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from pspace_py.api.client import AsyncResult
+from pspace_py.api.machines import MachinesApi
+from pspace_py.cli.context import AppContext, app_context
+from pspace_py.cli.machine._app import (
+    app,
+    operation_label,
+    resolve_machine,
+    show_async_result,
+    wait_until,
+)
+from pspace_py.cli.machine.create import (
+    PublicIpType,
+    RestorePointFrequency,
+    SnapshotFrequency,
+    canonical_machine_type,
+    check_disk_size,
+    enum_value,
+    flag,
+    without_unset,
+)
+from pspace_py.cli.options import FieldsOpt, JsonOpt, QuietOpt, WaitOpt, WaitTimeoutOpt, YesOpt
+from pspace_py.cli.prompts import can_prompt, confirm
+from pspace_py.errors import RefusedError, UsageError
+from pspace_py.output import Output
+from pspace_py.pricing import disk_size_from_bytes
+
+MachineRefArg = Annotated[str, typer.Argument(help="Machine ID or exact name.")]
+
+
+def current_disk_gb(state: AppContext, machine: dict[str, Any]) -> int | None:
+    return disk_size_from_bytes(state.catalog(), machine.get("storageTotal"))
+
+
+@app.command("resize")
+def resize_machine(
+    ctx: typer.Context,
+    ref: MachineRefArg,
+    machine_type: Annotated[str | None, typer.Option("--machine-type", help="New type.")] = None,
+    disk_size: Annotated[
+        int | None, typer.Option("--disk-size", help="New disk GB (only grows).")
+    ] = None,
+    stop: Annotated[
+        bool, typer.Option("--stop", help="Stop the machine first and wait for off.")
+    ] = False,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="Start the machine again afterwards (implies --wait).")
+    ] = False,
+    yes: YesOpt = False,
+    wait: WaitOpt = False,
+    timeout: WaitTimeoutOpt = None,
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Change a machine's type or grow its disk (the machine must be off)."""
+    from pspace_py.output.prices import show_resize_change
+    from pspace_py.pricing import summarize_resize
+
+    state = app_context(ctx)
+    out = state.output(json_mode=json_, fields=fields, quiet=quiet)
+    if machine_type is None and disk_size is None:
+        raise UsageError("Nothing to resize.", hint="Give --machine-type, --disk-size or both.")
+    catalog = state.catalog()
+    check_disk_size(catalog, disk_size)
+    new_type = canonical_machine_type(catalog, out, machine_type) if machine_type else None
+    machine = resolve_machine(state.client(), ref)
+    old_disk = current_disk_gb(state, machine)
+    if disk_size is not None and old_disk is not None and disk_size < old_disk:
+        raise UsageError(
+            f"Disks only grow: {machine.get('name')} has {old_disk} GB, not shrinkable to "
+            f"{disk_size} GB."
+        )
+    if machine.get("state") != "off" and not stop:
+        raise RefusedError(
+            f"Machine {machine.get('id')} ({machine.get('name')}) is {machine.get('state')}; "
+            "it must be off to resize.",
+            hint="Stop it first with 'pspace machine stop ID --wait', or pass --stop.",
+        )
+    change = summarize_resize(
+        catalog, str(machine.get("machineType")), new_type, old_disk, disk_size
+    )
+    show_resize_change(out, change)
+    if can_prompt():
+        confirm("Resize this machine?", yes=yes, action="resizing a machine")
+    if machine.get("state") != "off":
+        stop_and_wait(state, out, machine, timeout)
+    body = without_unset({"machineType": new_type, "diskSize": disk_size})
+    state.operation = operation_label(machine, "resize")
+    result = MachinesApi(state.client()).update(str(machine["id"]), body)
+    if wait or restart:
+        result = wait_for_result(state, out, result, {"off"}, timeout)
+    if restart:
+        state.operation = operation_label(machine, "start")
+        started = MachinesApi(state.client()).start(str(machine["id"]))
+        result = wait_for_result(state, out, started, {"ready"}, timeout)
+    state.operation = None
+    show_async_result(out, result, "resized" + (" and restarted" if restart else ""))
+
+
+def stop_and_wait(
+    state: AppContext, out: Output, machine: dict[str, Any], timeout: float | None
+) -> None:
+    state.operation = operation_label(machine, "stop")
+    stopped = MachinesApi(state.client()).stop(str(machine["id"]))
+    wait_for_result(state, out, stopped, {"off"}, timeout)
+
+
+def wait_for_result(
+    state: AppContext, out: Output, result: AsyncResult, wanted: set[str], timeout: float | None
+) -> AsyncResult:
+    machine_id = str(result.resource["id"])
+    event_id = result.event.get("id") if result.event else None
+    waited = wait_until(state, out, machine_id, wanted, event_id=event_id, timeout=timeout)
+    return AsyncResult(waited.machine or result.resource, waited.event or result.event)
+
+
+@app.command("update")
+def update_machine(
+    ctx: typer.Context,
+    ref: MachineRefArg,
+    name: Annotated[str | None, typer.Option("--name", "-n", help="New name.")] = None,
+    machine_type: Annotated[str | None, typer.Option("--machine-type")] = None,
+    disk_size: Annotated[int | None, typer.Option("--disk-size")] = None,
+    network_id: Annotated[str | None, typer.Option("--network-id")] = None,
+    public_ip_type: Annotated[PublicIpType | None, typer.Option("--public-ip-type")] = None,
+    auto_snapshot_enabled: Annotated[
+        bool | None, flag("auto-snapshot-enabled", "Auto snapshots.")
+    ] = None,
+    auto_snapshot_frequency: Annotated[
+        SnapshotFrequency | None, typer.Option("--auto-snapshot-frequency")
+    ] = None,
+    auto_snapshot_save_count: Annotated[
+        int | None, typer.Option("--auto-snapshot-save-count", min=0)
+    ] = None,
+    auto_shutdown_enabled: Annotated[
+        bool | None, flag("auto-shutdown-enabled", "Auto shutdown.")
+    ] = None,
+    auto_shutdown_timeout: Annotated[
+        int | None, typer.Option("--auto-shutdown-timeout", min=0)
+    ] = None,
+    auto_shutdown_force: Annotated[bool | None, flag("auto-shutdown-force", "Force it.")] = None,
+    restore_point_enabled: Annotated[
+        bool | None, flag("restore-point-enabled", "Restore point.")
+    ] = None,
+    restore_point_frequency: Annotated[
+        RestorePointFrequency | None, typer.Option("--restore-point-frequency")
+    ] = None,
+    restore_point_snapshot_id: Annotated[
+        str | None, typer.Option("--restore-point-snapshot-id")
+    ] = None,
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Change a machine's settings; only what you pass is sent."""
+    state = app_context(ctx)
+    out = state.output(json_mode=json_, fields=fields, quiet=quiet)
+    check_disk_size(state.catalog(), disk_size)
+    body = without_unset(
+        {
+            "name": name,
+            "machineType": machine_type,
+            "diskSize": disk_size,
+            "networkId": network_id,
+            "publicIpType": enum_value(public_ip_type),
+            "autoSnapshotEnabled": auto_snapshot_enabled,
+            "autoSnapshotFrequency": enum_value(auto_snapshot_frequency),
+            "autoSnapshotSaveCount": auto_snapshot_save_count,
+            "autoShutdownEnabled": auto_shutdown_enabled,
+            "autoShutdownTimeout": auto_shutdown_timeout,
+            "autoShutdownForce": auto_shutdown_force,
+            "restorePointEnabled": restore_point_enabled,
+            "restorePointFrequency": enum_value(restore_point_frequency),
+            "restorePointSnapshotId": restore_point_snapshot_id,
+        }
+    )
+    if not body:
+        raise UsageError("Nothing to update.", hint="See 'pspace machine update --help'.")
+    machine = resolve_machine(state.client(), ref)
+    state.operation = operation_label(machine, "update")
+    result = MachinesApi(state.client()).update(str(machine["id"]), body)
+    state.operation = None
+    show_async_result(out, result, "updated")

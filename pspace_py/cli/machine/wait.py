@@ -1,0 +1,59 @@
+"""``pspace machine wait``: block until a machine reaches a state."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pspace_py.cli.context import app_context
+from pspace_py.cli.machine._app import app, resolve_machine, wait_until
+from pspace_py.cli.options import FieldsOpt, JsonOpt, QuietOpt, WaitTimeoutOpt
+from pspace_py.errors import UsageError
+from pspace_py.output import columns as cols
+from pspace_py.waiting import GONE, WAITABLE_STATES
+
+
+@app.command("wait")
+def wait_for_state(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Machine ID or exact name.")],
+    wanted: Annotated[
+        list[str],
+        typer.Option(
+            "--state", "-s", help=f"State to wait for, repeatable ({', '.join(WAITABLE_STATES)})."
+        ),
+    ],
+    event_id: Annotated[
+        str | None, typer.Option("--event-id", help="Also wait for this event to finish.")
+    ] = None,
+    timeout: WaitTimeoutOpt = None,
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Wait until a machine is in one of the given states (or gone)."""
+    state = app_context(ctx)
+    out = state.output(json_mode=json_, fields=fields, quiet=quiet)
+    unknown = [value for value in wanted if value not in WAITABLE_STATES]
+    if unknown:
+        raise UsageError(
+            f"Unknown state '{unknown[0]}'.", hint=f"Use one of: {', '.join(WAITABLE_STATES)}."
+        )
+    machine = resolve_machine(state.client(), ref)
+    state.operation = f"waiting for machine {machine.get('id')}"
+    waited = wait_until(
+        state, out, str(machine["id"]), set(wanted), event_id=event_id, timeout=timeout
+    )
+    state.operation = None
+    if waited.machine is None:
+        out.success(f"Machine {machine.get('id')} is {GONE}.")
+        if out.json_mode:
+            out.json({"data": None, "event": waited.event})
+        return
+    if event_id:
+        out.resource(
+            waited.machine, cols.MACHINE_DETAIL, raw={"data": waited.machine, "event": waited.event}
+        )
+        return
+    out.resource(waited.machine, cols.MACHINE_DETAIL)

@@ -1,0 +1,159 @@
+"""Price text: the create summary, resize change, machine types and spend tables."""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from pspace_py.output.columns import Column
+from pspace_py.output.format import format_value
+
+if TYPE_CHECKING:
+    from pspace_py.catalog import Catalog, MachineType
+    from pspace_py.output import Output
+    from pspace_py.pricing import CreatePriceSummary, ResizePriceChange, SpendSummary
+
+UNKNOWN = "price unknown"
+
+
+@functools.cache
+def _catalog() -> Catalog:
+    # One catalog per process: the machine list's cost column reads it once per row.
+    from pspace_py.catalog import load_catalog
+    from pspace_py.config import config_dir
+
+    return load_catalog(config_dir())
+
+
+def usd(amount: Decimal | None, per: str | None = "hr") -> str:
+    from pspace_py.pricing import format_usd
+
+    return UNKNOWN if amount is None else format_usd(amount, per)
+
+
+def machine_hourly_cell(machine: dict[str, Any]) -> str:
+    """What the machine costs per hour right now (compute only while not off)."""
+    from pspace_py.pricing import machine_rates
+
+    rate = machine_rates(_catalog(), machine)
+    return usd(rate.current_hourly)
+
+
+def show_create_summary(out: Output, summary: CreatePriceSummary) -> None:
+    """The console's price summary, on stderr (stdout stays for data)."""
+    out.info(f"Price summary ({summary.currency}, prices of {summary.prices_date}):")
+    for line in summary.lines():
+        cap = f", capped at {usd(line.monthly_cap, 'mo')}" if line.monthly_cap else ""
+        when = "while running" if line.accrues == "running" else "until deactivated"
+        out.info(f"  {line.description:<24} {usd(line.hourly):>14}  {when}{cap}")
+    out.info(f"  {'While running':<24} {usd(summary.running_hourly):>14}")
+    lifetime_cap = summary.lifetime_monthly_cap
+    cap_text = f" (capped at {usd(lifetime_cap, 'mo')})" if lifetime_cap is not None else ""
+    out.info(f"  {'Lifetime (disk)':<24} {usd(summary.lifetime_hourly):>14}{cap_text}")
+    out.info(f"  {'A month running 24/7':<24} {usd(summary.month_24x7, 'mo'):>14}")
+    if not summary.price_known:
+        out.warn("Part of this price is not in the catalog; the total is not known.")
+
+
+def show_resize_change(out: Output, change: ResizePriceChange) -> None:
+    out.info("Price change:")
+    if change.machine_type_changes:
+        out.info(
+            f"  Machine {change.old_machine_type} -> {change.new_machine_type}: "
+            f"{usd(change.old_machine_hourly)} -> {usd(change.new_machine_hourly)} while running"
+        )
+    if change.disk_changes:
+        out.info(
+            f"  Disk {change.old_disk_size_gb} GB -> {change.new_disk_size_gb} GB: "
+            f"{usd(change.old_disk_hourly)} -> {usd(change.new_disk_hourly)} "
+            f"(monthly cap {usd(change.old_disk_monthly_cap, 'mo')} -> "
+            f"{usd(change.new_disk_monthly_cap, 'mo')})"
+        )
+    if change.delta_hourly is not None:
+        from pspace_py.pricing import format_usd
+
+        out.info(f"  Change per hour: {format_usd(change.delta_hourly, 'hr', signed=True)}")
+
+
+def _gpu_text(machine_type: MachineType) -> str:
+    if not machine_type.gpu:
+        return "-"
+    memory = f" {machine_type.gpu_memory_gb} GB" if machine_type.gpu_memory_gb else ""
+    count = f"{machine_type.gpu_count}× " if machine_type.gpu_count > 1 else ""
+    return f"{count}{machine_type.gpu}{memory}"
+
+
+def machine_type_row(machine_type: MachineType) -> dict[str, Any]:
+    """A machine type as a JSON-ready object (also what the table shows)."""
+    from pspace_py.pricing import HOURS_PER_MONTH
+
+    hourly = machine_type.hourly
+    return {
+        "label": machine_type.label,
+        "kind": machine_type.kind,
+        "cpus": machine_type.cpus,
+        "ramGiB": float(machine_type.ram_gib),
+        "gpu": machine_type.gpu,
+        "gpuCount": machine_type.gpu_count,
+        "gpuMemoryGB": machine_type.gpu_memory_gb,
+        "hourly": None if hourly is None else float(str(hourly)),
+        "monthly24x7": None if hourly is None else float(str(hourly * HOURS_PER_MONTH)),
+        "regions": list(machine_type.regions),
+        "needsApproval": machine_type.needs_approval,
+        "_gpuText": _gpu_text(machine_type),
+    }
+
+
+def _money_cell(key: str, per: str) -> Column:
+    def render(row: dict[str, Any]) -> str:
+        value = row.get(key)
+        return usd(None if value is None else Decimal(str(value)), per)
+
+    return Column(key.upper(), key, compute=render)
+
+
+MACHINE_TYPE = [
+    Column("TYPE", "label"),
+    Column("CPUS", "cpus"),
+    Column("RAM GIB", "ramGiB", lambda v: format_value(v).removesuffix(".0")),
+    Column("GPU", "_gpuText"),
+    _money_cell("hourly", "hr"),
+    Column("24/7 MONTH", "", compute=lambda row: _money_cell("monthly24x7", "mo").cell(row)),
+    Column("REGIONS", "regions"),
+    Column("APPROVAL", "needsApproval", lambda v: "needed" if v else "-"),
+]
+
+
+def spend_rows(spend: SpendSummary) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for rate in spend.machines:
+        rows.append(
+            {
+                "what": f"machine {rate.name or rate.machine_id}",
+                "state": rate.state,
+                "running": usd(rate.running_hourly),
+                "lifetime": usd(rate.lifetime_hourly),
+                "now": usd(rate.current_hourly),
+            }
+        )
+    for charge in spend.public_ips:
+        rows.append(
+            {
+                "what": f"public IP {charge.ip}",
+                "state": "assigned" if charge.assigned_machine_id else "unassigned",
+                "running": "-",
+                "lifetime": usd(charge.hourly),
+                "now": usd(charge.hourly),
+            }
+        )
+    return rows
+
+
+SPEND = [
+    Column("RESOURCE", "what"),
+    Column("STATE", "state"),
+    Column("WHILE RUNNING", "running"),
+    Column("LIFETIME", "lifetime"),
+    Column("NOW", "now"),
+]

@@ -2,7 +2,8 @@
 
 Every secret the process learns (API keys) is registered here, and every string
 that leaves the process through the error boundary, debug logging or the
-sandbox's request log passes through :func:`redact`.
+sandbox's request log passes through :func:`redact`. A secret is also masked in
+the forms other code may print it in: URL-encoded and Python-``repr`` escaped.
 """
 
 from __future__ import annotations
@@ -14,10 +15,19 @@ _MIN_SECRET_LENGTH = 4
 _secrets: set[str] = set()
 
 
+def _spellings(secret: str) -> set[str]:
+    from urllib.parse import quote, quote_plus
+
+    return {secret, quote(secret, safe=""), quote_plus(secret), repr(secret)[1:-1]}
+
+
 def register_secret(secret: str | None) -> None:
     # Very short strings would mask ordinary words; real keys are long.
     if secret and len(secret) >= _MIN_SECRET_LENGTH:
-        _secrets.add(secret)
+        _secrets.update(_spellings(secret))
+        stripped = secret.strip()
+        if stripped != secret and len(stripped) >= _MIN_SECRET_LENGTH:
+            _secrets.update(_spellings(stripped))
 
 
 def redact(text: str) -> str:

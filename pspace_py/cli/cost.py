@@ -1,0 +1,50 @@
+"""``pspace cost``: what the account is spending right now."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pspace_py.api.machines import MachinesApi
+from pspace_py.api.public_ips import PublicIpsApi
+from pspace_py.cli.context import app_context
+from pspace_py.cli.options import JsonOpt, NoHeaderOpt
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.command("cost")
+def account_cost(
+    ctx: typer.Context,
+    json_: JsonOpt = False,
+    no_header: NoHeaderOpt = False,
+    running_only: Annotated[
+        bool, typer.Option("--running", help="Only machines that are not off.")
+    ] = False,
+) -> None:
+    """Each machine's running and lifetime rates, claimed IPs, and totals per hour and month."""
+    from pspace_py.output.prices import SPEND, spend_rows, usd
+    from pspace_py.pricing import account_spend
+
+    state = app_context(ctx)
+    out = state.output(json_mode=json_, no_header=no_header)
+    client = state.client()
+    machines = [
+        machine
+        for machine in MachinesApi(client).iter({})
+        if not running_only or machine.get("state") != "off"
+    ]
+    public_ips = list(PublicIpsApi(client).iter({}))
+    spend = account_spend(state.catalog(), machines, public_ips)
+    if out.json_mode:
+        out.json(spend.to_json())
+        return
+    if not out.table(spend_rows(spend), SPEND):
+        out.info("No machines or public IPs: nothing is being spent.")
+    out.text(f"Now: {usd(spend.hourly_now)}   A month at this rate: {usd(spend.monthly_now, 'mo')}")
+    if not spend.totals_complete:
+        out.warn(
+            f"{spend.unknown_count} machine(s) have a price the catalog does not know; "
+            "they are left out of the totals."
+        )

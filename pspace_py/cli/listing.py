@@ -1,0 +1,88 @@
+"""The one way a list command runs: paging flags, ``--all``, the next-page hint, empty lists.
+
+Every ``... list`` command builds a :class:`Paging` from its flags and hands it, with the
+resource's API object and filters, to :func:`show_list`. Without ``--all`` one page is shown
+and, when more exist, stderr says how to get the next one (the official CLI hides the cursor
+in table mode). Filters the API cannot apply (``keep``) are checked on every page, so they
+never miss a match on a later page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import typer
+
+from pspace_py.api.client import JsonObject
+from pspace_py.api.resource import ResourceApi, list_query
+from pspace_py.cli.options import order
+from pspace_py.output import Output
+from pspace_py.output.columns import Column
+
+ItemFilter = Callable[[JsonObject], bool]
+
+
+@dataclass(frozen=True)
+class Paging:
+    """What the paging flags asked for."""
+
+    limit: int | None = None
+    after: str | None = None
+    order: str | None = None  # "asc", "desc", or None for the API's default
+    follow: bool = False  # --all
+
+    def query(self, filters: Mapping[str, Any], *, order_by: str | None) -> dict[str, Any]:
+        """The list query: the filters given (None left out) plus the paging parameters."""
+        return list_query(
+            filters, limit=self.limit, after=self.after, order_by=order_by, order=self.order
+        )
+
+
+def paging(*, limit: int | None, after: str | None, asc: bool, desc: bool, follow: bool) -> Paging:
+    """A :class:`Paging` from the ``--limit --after --asc --desc --all`` flags."""
+    return Paging(limit=limit, after=after, order=order(asc, desc), follow=follow)
+
+
+def show_list(
+    out: Output,
+    api: ResourceApi,
+    filters: Mapping[str, Any],
+    page_flags: Paging,
+    *,
+    columns: Sequence[Column],
+    empty_message: str,
+    list_command: str,
+    order_by: str | None = "dtCreated",
+    keep: ItemFilter | None = None,
+    key: str = "id",
+) -> int:
+    """Show a resource list in the output's mode; returns how many items were shown.
+
+    ``keep`` filters items on the client (for filters the API lacks); when it is given every
+    page is read, because a page of the API is no longer a page of results.
+    """
+    query = page_flags.query(filters, order_by=order_by)
+    items: Iterator[JsonObject]
+    next_cursor: str | None = None
+    if page_flags.follow or keep is not None:
+        items = api.iter(query, follow=True)
+    else:
+        page = api.page(query)
+        items = iter(page.items)
+        next_cursor = page.next_page if page.has_more else None
+    if keep is not None:
+        items = (item for item in items if keep(item))
+    count = out.resources(items, columns, empty_message=empty_message, key=key)
+    if next_cursor:
+        out.info(
+            f"More results exist: run '{list_command} --after {next_cursor}' (with the same "
+            "filters and order) for the next page, or add --all for every page."
+        )
+    return count
+
+
+NameFilterOpt = Annotated[
+    str | None, typer.Option("--name", "-n", help="Only those with exactly this name.")
+]

@@ -1,0 +1,130 @@
+"""What the command groups around machines share beyond listing (that is ``listing.py``).
+
+Regions checked before any request, async ``{data, event}`` answers shown in every mode,
+deletions reported the same way everywhere, and confirmations that say what will be lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+import typer
+
+from pspace_py.api.client import AsyncResult, JsonObject
+from pspace_py.catalog import Region
+from pspace_py.cli import prompts
+from pspace_py.cli.context import AppContext
+from pspace_py.errors import UsageError
+from pspace_py.output import Output
+from pspace_py.output.columns import Column
+
+
+def region_for(state: AppContext, value: str) -> Region:
+    """The catalog's region for any spelling (``NY2``, ``ny2``, ``East Coast (NY2)``).
+
+    Checked before any request, so a typo costs nothing and the error lists the regions.
+    """
+    try:
+        return state.catalog().normalize_region(value)
+    except ValueError:
+        known = ", ".join(region.code for region in state.catalog().regions)
+        raise UsageError(
+            f"Unknown region '{value}'.", hint=f"Use one of {known} (any case)."
+        ) from None
+
+
+def optional_region_value(state: AppContext, value: str | None) -> str | None:
+    """The API value for an optional ``--region`` filter (None when it was not given)."""
+    return None if value is None else region_for(state, value).api_value
+
+
+def region_code(state: AppContext, value: str | None) -> str:
+    """``NY2`` for any spelling the API returns (``East Coast (NY2)``), for hints to copy."""
+    region = state.catalog().region(value) if value else None
+    return region.code if region is not None else str(value)
+
+
+def same_region(state: AppContext, first: str | None, second: str | None) -> bool:
+    """Whether two API region values (any spelling) name the same region.
+
+    Unknown spellings compare as text, so a region the catalog lacks never blocks anything.
+    """
+    if first is None or second is None:
+        return True
+    catalog = state.catalog()
+    first_region, second_region = catalog.region(first), catalog.region(second)
+    if first_region is None or second_region is None:
+        return first.strip().casefold() == second.strip().casefold()
+    return first_region.code == second_region.code
+
+
+def show_async_result(out: Output, result: AsyncResult, columns: Sequence[Column]) -> None:
+    """An async operation's answer: the resource now, and the event to follow.
+
+    ``--json`` prints the ``{data, event}`` wrapper the API returned (what scripts written for
+    the official CLI read); a table shows the resource and stderr names the event.
+    """
+    raw = {"data": result.resource, "event": result.event}
+    out.resource(result.resource, columns, raw=raw)
+    if out.json_mode or out.quiet:
+        return
+    event = result.event
+    if event is not None and event.get("id"):
+        out.info(
+            f"Event {event['id']} ({event.get('name', 'operation')}): {event.get('state', '?')}. "
+            f"Follow it with 'pspace machine-event get {event['id']}'."
+        )
+
+
+def show_removed(out: Output, answer: JsonObject, message: str, *, key: str = "id") -> None:
+    """A deletion's answer: ``--json`` prints it as returned, ``-q`` its key, else ``message``."""
+    if out.json_mode:
+        out.json(answer)
+    elif out.quiet:
+        out.ids([answer], key)
+    else:
+        out.success(message)
+
+
+def confirm_destructive(
+    out: Output,
+    *,
+    yes: bool,
+    action: str,
+    consequence: str,
+    type_to_confirm: tuple[str, str] | None = None,
+) -> None:
+    """Ask before ``action``, saying what is lost; ``--yes`` skips, no terminal refuses.
+
+    ``type_to_confirm`` is ``(what, expected)``: the user types ``expected`` (e.g. the
+    machine's name) instead of answering y/N, for what cannot be undone at all.
+    """
+    if type_to_confirm is None:
+        prompts.confirm(f"{_capitalized(action)}? {consequence}", yes=yes, action=action)
+        return
+    if not yes and prompts.can_prompt():
+        out.warn(f"{_capitalized(action)}: {consequence}")
+    what, expected = type_to_confirm
+    prompts.confirm_by_typing(expected, yes=yes, action=action, what=what)
+
+
+def label(item: JsonObject, *, key: str = "id") -> str:
+    """``'name' (id)`` for messages; just the ID when the resource has no name."""
+    identifier = str(item.get(key, "?"))
+    name = item.get("name")
+    return f"'{name}' ({identifier})" if name and name != identifier else identifier
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def describe_ids(ids: Sequence[Any]) -> str:
+    """``ps1, ps2 and 3 more`` for messages."""
+    shown = [str(identifier) for identifier in ids[:5]]
+    more = len(ids) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+NewNameOpt = Annotated[str, typer.Option("--name", "-n", help="The new name.")]

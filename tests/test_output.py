@@ -1,0 +1,142 @@
+"""The output layer in each mode: JSON, quiet, plain tables, records, messages."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from pspace_py.output import Output, parse_fields
+from pspace_py.output.columns import MACHINE_EVENT, Column
+from pspace_py.output.format import format_bytes, format_value, pick, sanitize
+
+ROWS = [
+    {"id": "ps1", "name": "web", "state": "ready", "accelerators": [{"name": "A100", "count": 1}]},
+    {"id": "ps2", "name": "db", "state": "off", "accelerators": None},
+]
+COLUMNS = [Column("ID", "id"), Column("NAME", "name"), Column("STATE", "state")]
+
+
+def make(**kwargs: object) -> tuple[Output, io.StringIO, io.StringIO]:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    return Output(stdout=stdout, stderr=stderr, **kwargs), stdout, stderr  # type: ignore[arg-type]
+
+
+def test_json_list_streams_a_parseable_array() -> None:
+    out, stdout, _ = make(json_mode=True)
+    assert out.resources(iter(ROWS), COLUMNS, empty_message="none") == 2
+    assert json.loads(stdout.getvalue()) == ROWS
+
+
+def test_empty_json_list_is_an_empty_array_and_table_says_so_on_stderr() -> None:
+    out, stdout, _ = make(json_mode=True)
+    out.resources(iter([]), COLUMNS, empty_message="No machines found.")
+    assert json.loads(stdout.getvalue()) == []
+    out, stdout, stderr = make()
+    out.resources(iter([]), COLUMNS, empty_message="No machines found.")
+    assert stdout.getvalue() == ""
+    assert "No machines found." in stderr.getvalue()
+
+
+def test_long_json_strings_are_never_wrapped() -> None:
+    out, stdout, _ = make(json_mode=True)
+    long_name = "x" * 500
+    out.json({"name": long_name})
+    assert json.loads(stdout.getvalue())["name"] == long_name
+
+
+def test_fields_pick_dotted_paths_in_json_and_tables() -> None:
+    out, stdout, _ = make(json_mode=True, fields=["id", "accelerators.0.name"])
+    out.json_items(iter(ROWS))
+    assert json.loads(stdout.getvalue()) == [
+        {"id": "ps1", "accelerators.0.name": "A100"},
+        {"id": "ps2", "accelerators.0.name": None},
+    ]
+    out, stdout, _ = make(fields=["name", "accelerators.0.name"])
+    out.table(ROWS, COLUMNS)
+    lines = stdout.getvalue().splitlines()
+    assert lines[0].split() == ["NAME", "ACCELERATORS.0.NAME"]
+    assert lines[1].split() == ["web", "A100"]
+
+
+def test_parse_fields_accepts_repeats_and_commas() -> None:
+    assert parse_fields(["id,name", " state ", ""]) == ["id", "name", "state"]
+
+
+def test_plain_table_when_not_a_terminal_has_no_colour_or_boxes() -> None:
+    out, stdout, _ = make()
+    out.table(ROWS, COLUMNS)
+    text = stdout.getvalue()
+    assert "\x1b" not in text
+    assert not any(ch in text for ch in "│─┃━")
+    assert text.splitlines() == ["ID   NAME  STATE", "ps1  web   ready", "ps2  db    off"]
+
+
+def test_no_header() -> None:
+    out, stdout, _ = make(no_header=True)
+    out.table(ROWS, COLUMNS)
+    assert stdout.getvalue().splitlines()[0].startswith("ps1")
+
+
+def test_quiet_prints_ids_only() -> None:
+    out, stdout, _ = make(quiet=True)
+    out.resources(iter(ROWS), COLUMNS, empty_message="none")
+    assert stdout.getvalue() == "ps1\nps2\n"
+
+
+def test_escape_sequences_from_the_api_are_neutralised() -> None:
+    out, stdout, stderr = make()
+    out.table([{"id": "ps1", "name": "\x1b[31mred\x1b]0;title\x07", "state": "ok"}], COLUMNS)
+    assert "\x1b" not in stdout.getvalue() and "\x07" not in stdout.getvalue()
+    assert "\\x1b[31mred" in stdout.getvalue()
+    out.error("bad \x1b[2J name")
+    assert "\x1b" not in stderr.getvalue()
+
+
+def test_error_is_one_line_with_its_hint() -> None:
+    out, _, stderr = make()
+    out.error("Not logged in.", "Run 'pspace login' or set PAPERSPACE_API_KEY.")
+    assert stderr.getvalue() == (
+        "Error: Not logged in. Run 'pspace login' or set PAPERSPACE_API_KEY.\n"
+    )
+
+
+def test_record_shows_one_field_per_line() -> None:
+    out, stdout, _ = make()
+    event = {"id": "e1", "name": "start", "state": "done", "machineId": "ps1", "error": None}
+    out.record(event, MACHINE_EVENT)
+    lines = stdout.getvalue().splitlines()
+    assert lines[0].split() == ["ID", "e1"]
+    assert any(line.split() == ["ERROR", "-"] for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, "-"),
+        (True, "yes"),
+        (["a", "b"], "a, b"),
+        ("2024-01-02T03:04:05.000Z", "2024-01-02 03:04 UTC"),
+        ("2024", "2024"),  # the official CLI turns this into a date; we do not
+        ({"a": 1}, '{"a":1}'),
+    ],
+)
+def test_cell_formatting(value: object, text: str) -> None:
+    assert format_value(value) == text
+
+
+def test_bytes_are_readable() -> None:
+    assert format_bytes(8 * 2**30) == "8 GiB"
+    assert format_bytes(512 * 2**20) == "512 MiB"
+    assert format_bytes(1536) == "1.5 KiB"
+
+
+def test_pick_handles_missing_paths_and_indices() -> None:
+    assert pick(ROWS[0], "accelerators.0.name") == "A100"
+    assert pick(ROWS[0], "accelerators.5.name") is None
+    assert pick(ROWS[0], "nope.deeper") is None
+
+
+def test_sanitize_keeps_newlines_and_tabs() -> None:
+    assert sanitize("a\tb\nc\x1bd") == "a\tb\nc\\x1bd"

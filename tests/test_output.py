@@ -88,7 +88,8 @@ def test_quiet_prints_ids_only() -> None:
 def test_escape_sequences_from_the_api_are_neutralised() -> None:
     out, stdout, stderr = make()
     out.table([{"id": "ps1", "name": "\x1b[31mred\x1b]0;title\x07", "state": "ok"}], COLUMNS)
-    assert "\x1b" not in stdout.getvalue() and "\x07" not in stdout.getvalue()
+    assert "\x1b" not in stdout.getvalue()
+    assert "\x07" not in stdout.getvalue()
     assert "\\x1b[31mred" in stdout.getvalue()
     out.error("bad \x1b[2J name")
     assert "\x1b" not in stderr.getvalue()

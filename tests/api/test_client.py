@@ -154,6 +154,10 @@ def test_an_error_shaped_body_on_200_is_an_error() -> None:
         client_for(recorder).get("machines/x")
 
 
+HTML = {"content-type": "text/html"}
+JSON = {"content-type": "application/json"}
+
+
 @pytest.mark.parametrize(
     ("response", "expected"),
     [

@@ -83,6 +83,11 @@ class ConfigFile:
     def profile(self, name: str) -> dict[str, Any]:
         return self.profiles.get(name, {})
 
+    def drain_warnings(self) -> list[str]:
+        """The warnings not yet shown; each is returned once, so it is shown once."""
+        pending, self.warnings = self.warnings, []
+        return pending
+
     def to_toml_dict(self) -> dict[str, Any]:
         profiles = {
             name: {key: value for key, value in settings.items() if value is not None}
@@ -102,11 +107,16 @@ def check_profile_name(name: str) -> str:
     return name
 
 
-def parse_setting(name: str, raw: str) -> Any:
-    """Turn a ``config set`` value into the type the setting needs."""
+def check_setting_name(name: str) -> str:
     if name not in PROFILE_SETTINGS:
         allowed = ", ".join(PROFILE_SETTINGS)
-        raise ConfigError(f"Unknown setting '{name}'.", hint=f"Settings are: {allowed}.")
+        raise UsageError(f"Unknown setting '{name}'.", hint=f"Settings are: {allowed}.")
+    return name
+
+
+def parse_setting(name: str, raw: str) -> Any:
+    """Turn a ``config set`` value into the type the setting needs."""
+    check_setting_name(name)
     if name in _INT_SETTINGS or name in _FLOAT_SETTINGS:
         try:
             number = float(raw) if name in _FLOAT_SETTINGS else int(raw)
@@ -114,10 +124,10 @@ def parse_setting(name: str, raw: str) -> Any:
             number = None
         if number is not None and setting_value_problem(name, number) is None:
             return number
-        raise ConfigError(f"Setting '{name}' must be {_expected(name)}, not '{raw}'.")
+        raise UsageError(f"Setting '{name}' must be {_expected(name)}, not '{raw}'.")
     value = raw.strip()
     if not value:
-        raise ConfigError(
+        raise UsageError(
             f"Setting '{name}' cannot be empty.", hint=f"Use 'pspace config unset {name}'."
         )
     return value

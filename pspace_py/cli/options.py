@@ -58,13 +58,42 @@ WaitTimeoutOpt = Annotated[
         help="Seconds to wait at most [default: $PSPACE_WAIT_TIMEOUT or 1800].",
     ),
 ]
+
+
+def _complete_machine(incomplete: str) -> list[tuple[str, str]]:
+    from pspace_py.completion import complete_machine
+
+    return complete_machine(incomplete)
+
+
+MachineRefArg = Annotated[
+    str, typer.Argument(help="Machine ID or exact name.", autocompletion=_complete_machine)
+]
+MachineRefsArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Machine IDs or exact names.", show_default=False, autocompletion=_complete_machine
+    ),
+]
 MachineOpt = Annotated[
     str,
-    typer.Option("--machine-id", "--machine", "-m", help="Machine ID or exact name."),
+    typer.Option(
+        "--machine-id",
+        "--machine",
+        "-m",
+        help="Machine ID or exact name.",
+        autocompletion=_complete_machine,
+    ),
 ]
 OptionalMachineOpt = Annotated[
     str | None,
-    typer.Option("--machine-id", "--machine", "-m", help="Machine ID or exact name."),
+    typer.Option(
+        "--machine-id",
+        "--machine",
+        "-m",
+        help="Machine ID or exact name.",
+        autocompletion=_complete_machine,
+    ),
 ]
 RegionOpt = Annotated[
     str | None,

@@ -21,6 +21,7 @@ from pspace_py.cli.options import (
     FieldsOpt,
     JsonOpt,
     LimitOpt,
+    MachineRefArg,
     NoHeaderOpt,
     QuietOpt,
     RegionOpt,
@@ -171,7 +172,7 @@ def list_machines(
 @app.command("get")
 def get_machine(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Machine ID or exact name.")],
+    ref: MachineRefArg,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
     quiet: QuietOpt = False,
@@ -186,7 +187,7 @@ def get_machine(
 @app.command("events")
 def machine_events(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Machine ID or exact name.")],
+    ref: MachineRefArg,
     limit: LimitOpt = None,
     all_pages: AllOpt = False,
     json_: JsonOpt = False,

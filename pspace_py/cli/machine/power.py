@@ -27,6 +27,7 @@ from pspace_py.cli.machine.info import (
 from pspace_py.cli.options import (
     FieldsOpt,
     JsonOpt,
+    MachineRefsArg,
     QuietOpt,
     RegionOpt,
     WaitOpt,
@@ -40,9 +41,6 @@ from pspace_py.output import Output
 from pspace_py.output.columns import Column
 from pspace_py.waiting import wait_for_machine
 
-RefsArg = Annotated[
-    list[str] | None, typer.Argument(help="Machine IDs or exact names.", show_default=False)
-]
 AllMachinesOpt = Annotated[
     bool, typer.Option("--all", help="Act on every machine matching the filters.")
 ]
@@ -253,7 +251,7 @@ def _power(
 ) -> Callable[..., None]:
     def command(
         ctx: typer.Context,
-        refs: RefsArg = None,
+        refs: MachineRefsArg = None,
         all_machines: AllMachinesOpt = False,
         name_glob: NameGlobOpt = None,
         region: RegionOpt = None,
@@ -316,7 +314,7 @@ def deactivate_call(
 @app.command("deactivate")
 def deactivate_machines(
     ctx: typer.Context,
-    refs: RefsArg = None,
+    refs: MachineRefsArg = None,
     all_machines: AllMachinesOpt = False,
     name_glob: NameGlobOpt = None,
     region: RegionOpt = None,

@@ -26,13 +26,19 @@ from pspace_py.cli.machine.create import (
     flag,
     without_unset,
 )
-from pspace_py.cli.options import FieldsOpt, JsonOpt, QuietOpt, WaitOpt, WaitTimeoutOpt, YesOpt
+from pspace_py.cli.options import (
+    FieldsOpt,
+    JsonOpt,
+    MachineRefArg,
+    QuietOpt,
+    WaitOpt,
+    WaitTimeoutOpt,
+    YesOpt,
+)
 from pspace_py.cli.prompts import can_prompt, confirm
 from pspace_py.errors import RefusedError, UsageError
 from pspace_py.output import Output
 from pspace_py.pricing import disk_size_from_bytes
-
-MachineRefArg = Annotated[str, typer.Argument(help="Machine ID or exact name.")]
 
 
 def current_disk_gb(state: AppContext, machine: dict[str, Any]) -> int | None:

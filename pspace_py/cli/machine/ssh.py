@@ -10,6 +10,7 @@ import typer
 
 from pspace_py.cli.context import app_context
 from pspace_py.cli.machine._app import app, resolve_machine
+from pspace_py.cli.options import MachineRefArg
 from pspace_py.errors import PspaceError, RefusedError
 
 
@@ -19,7 +20,7 @@ from pspace_py.errors import PspaceError, RefusedError
 )
 def ssh_to_machine(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Machine ID or exact name.")],
+    ref: MachineRefArg,
     user: Annotated[str, typer.Option("--user", "-u", help="Login user.")] = "paperspace",
 ) -> None:
     """Open an SSH session to a machine (arguments after -- go to ssh)."""
@@ -42,4 +43,4 @@ def ssh_to_machine(
     if ssh is None:
         raise PspaceError("No 'ssh' program was found on PATH.", hint="Install an SSH client.")
     state.close()
-    os.execv(ssh, ["ssh", f"{user}@{address}", *ctx.args])
+    os.execv(ssh, ["ssh", f"{user}@{address}", *ctx.args])  # noqa: S606 - replaces pspace

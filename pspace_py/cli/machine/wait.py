@@ -8,7 +8,7 @@ import typer
 
 from pspace_py.cli.context import app_context
 from pspace_py.cli.machine._app import app, resolve_machine, wait_until
-from pspace_py.cli.options import FieldsOpt, JsonOpt, QuietOpt, WaitTimeoutOpt
+from pspace_py.cli.options import FieldsOpt, JsonOpt, MachineRefArg, QuietOpt, WaitTimeoutOpt
 from pspace_py.errors import UsageError
 from pspace_py.output import columns as cols
 from pspace_py.waiting import GONE, WAITABLE_STATES
@@ -17,7 +17,7 @@ from pspace_py.waiting import GONE, WAITABLE_STATES
 @app.command("wait")
 def wait_for_state(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Machine ID or exact name.")],
+    ref: MachineRefArg,
     wanted: Annotated[
         list[str],
         typer.Option(

@@ -15,9 +15,7 @@ import random
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from pspace_py import __version__
 from pspace_py.api import retry as retry_rules
@@ -31,6 +29,11 @@ from pspace_py.api.errors import (
     error_class_for_status,
 )
 from pspace_py.redact import redact, redact_headers, register_secret
+
+if TYPE_CHECKING:
+    # httpx costs ~45 ms to import: only code paths that send a request pay for it,
+    # so `pspace machine list --help` never does (tests/test_import_guard.py).
+    import httpx
 
 log = logging.getLogger("pspace_py.http")
 
@@ -71,6 +74,8 @@ class ApiClient:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
     ) -> None:
+        import httpx
+
         register_secret(api_key)
         self.base_url = base_url.rstrip("/")
         self.retry_policy = retry_rules.RetryPolicy(retries=retries)
@@ -202,6 +207,8 @@ class ApiClient:
         query: Mapping[str, str],
         body: Mapping[str, Any] | None,
     ) -> Any:
+        import httpx  # already loaded by __init__; here for the exception classes
+
         relative = path.lstrip("/")
         content = None
         headers = {}

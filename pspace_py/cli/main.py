@@ -15,9 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from pspace_py import __version__
-from pspace_py.cli.context import AppContext, GlobalOptions, enable_debug_logging, error_boundary
 from pspace_py.cli.options import HELP_MARKUP
-from pspace_py.errors import ExitCode
 
 # name -> (module, attribute, one-line help). Help lives here so that listing
 # the commands never imports them.
@@ -122,11 +120,16 @@ class RootGroup(TyperGroup):
                 standalone_mode=False,
                 **extra,
             )
-            code = result if isinstance(result, int) else ExitCode.OK
+            # 0 is ExitCode.OK: the happy path does not import pspace_py.errors.
+            code = result if isinstance(result, int) else 0
         except typer.TyperException as error:
+            from pspace_py.errors import ExitCode
+
             code = getattr(error, "exit_code", ExitCode.USAGE)
             _print_usage_error(error)
         except typer.Abort:
+            from pspace_py.errors import ExitCode
+
             code = ExitCode.GENERAL
         if standalone_mode:
             sys.exit(code)
@@ -196,6 +199,14 @@ def root(
                      help="Show the version and exit."),
     ] = False,
 ) -> None:
+    # Imported here, not at the top: `--version` and `--help` never get this far.
+    from pspace_py.cli.context import (
+        AppContext,
+        GlobalOptions,
+        enable_debug_logging,
+        error_boundary,
+    )
+
     state = ctx.obj if isinstance(ctx.obj, AppContext) else AppContext()
     state.options = GlobalOptions(
         api_key=api_key,
@@ -224,5 +235,7 @@ def run() -> None:
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover - Ctrl-C before the app took over
+        from pspace_py.errors import ExitCode
+
         sys.stderr.write("Interrupted.\n")
         sys.exit(ExitCode.INTERRUPTED)

@@ -1,0 +1,144 @@
+"""The sandbox: a stateful local emulator of the Paperspace REST API v1.
+
+Public API (the CLI imports this package lazily; importing it is cheap, the WSGI stack is only
+loaded by `create_app`):
+
+- `create_app(...)` -> `SandboxApp`, a WSGI callable.
+- `default_state_path()` -> the SQLite file `pspace --sandbox` uses.
+- `in_process_transport(...)` -> an `httpx` transport running the sandbox in-process.
+- `reset_state(...)` -> empty a state file.
+- `pspace_py.sandbox.server.serve(...)` -> serve on loopback with waitress.
+
+See docs/sandbox.md.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pspace_py.sandbox.clock import Clock, FakeClock, SystemClock
+from pspace_py.sandbox.errors import SandboxStateError
+from pspace_py.sandbox.faults import FaultRule, parse_fault_rule
+from pspace_py.sandbox.lifecycle import Timing
+from pspace_py.sandbox.teams import DEFAULT_API_KEY
+
+if TYPE_CHECKING:
+    import httpx
+
+    from pspace_py.sandbox.app import SandboxApp
+
+STATE_ENV_VAR = "PSPACE_SANDBOX_STATE"
+STATE_FILE_NAME = "sandbox.sqlite3"
+
+__all__ = [
+    "DEFAULT_API_KEY",
+    "Clock",
+    "FakeClock",
+    "FaultRule",
+    "SandboxStateError",
+    "SystemClock",
+    "Timing",
+    "create_app",
+    "default_state_path",
+    "in_process_transport",
+    "parse_fault_rule",
+    "reset_state",
+]
+
+
+def create_app(
+    *,
+    state_path: str | os.PathLike[str] | None = None,
+    api_keys: Sequence[str] = (),
+    instant: bool = False,
+    timing: Timing | None = None,
+    clock: Clock | None = None,
+    seed: int | None = None,
+    faults: Sequence[FaultRule] = (),
+) -> SandboxApp:
+    """A sandbox WSGI app.
+
+    state_path: SQLite file (None = in memory). api_keys: keys accepted besides `sandbox-key`,
+    each its own team. instant / timing: how long transitions take (`timing` wins; instant =
+    every step 0 s). clock: defaults to the wall clock plus the offset stored in the state file.
+    seed: makes generated IDs deterministic. faults: rules armed from the start.
+    Raises SandboxStateError when the file is not a state file this version can read.
+    """
+    from pspace_py.catalog import load_catalog
+    from pspace_py.sandbox.app import SandboxApp, load_clock_offset
+    from pspace_py.sandbox.context import Runtime
+    from pspace_py.sandbox.ids import IdGenerator
+    from pspace_py.sandbox.render import Wire
+    from pspace_py.sandbox.store import Store
+
+    store = Store(state_path)
+    try:
+        catalog = load_catalog(None)
+        runtime = Runtime(
+            catalog=catalog,
+            timing=timing or (Timing.instant() if instant else Timing()),
+            ids=IdGenerator(seed),
+            wire=Wire(catalog),
+        )
+        return SandboxApp(
+            store=store,
+            clock=clock if clock is not None else SystemClock(load_clock_offset(store)),
+            runtime=runtime,
+            api_keys=api_keys,
+            faults=faults,
+        )
+    except BaseException:
+        store.close()
+        raise
+
+
+def default_state_path() -> Path:
+    """Where `pspace --sandbox` keeps its state: $PSPACE_SANDBOX_STATE, or the user data dir."""
+    override = os.environ.get(STATE_ENV_VAR)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return platformdirs.user_data_path("pspace-py", appauthor=False) / STATE_FILE_NAME
+
+
+def in_process_transport(
+    *, state_path: str | os.PathLike[str] | None = None, instant: bool = False
+) -> httpx.BaseTransport:
+    """The transport behind `pspace --sandbox`: the sandbox in this process, state in a file.
+
+    Requests without an Authorization header are sent as `sandbox-key`. Time comes from the
+    wall clock, so a machine created by one invocation is ready for a later one.
+    """
+    from pspace_py.sandbox.transport import SandboxTransport
+
+    app = create_app(
+        state_path=state_path if state_path is not None else default_state_path(),
+        instant=instant,
+    )
+    return SandboxTransport(app, default_api_key=DEFAULT_API_KEY, owns_app=True)
+
+
+def reset_state(state_path: str | os.PathLike[str] | None = None) -> None:
+    """Empty a state file (default: `default_state_path()`).
+
+    A file this version cannot read (another schema version, not a state file) is deleted.
+    """
+    from pspace_py.sandbox.store import Store
+
+    path = Path(state_path) if state_path is not None else default_state_path()
+    if not path.exists():
+        return
+    try:
+        store = Store(path)
+    except SandboxStateError:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    try:
+        store.clear()
+    finally:
+        store.close()

@@ -1,0 +1,224 @@
+"""Serving the sandbox on loopback with waitress.
+
+`serve()` is what `pspace sandbox serve` calls: it binds (port 0 = a free port), prints
+`PAPERSPACE_API_URL=http://127.0.0.1:PORT/v1` as its first line, answers until SIGINT or
+SIGTERM, then stops the threads and closes the state file. `SandboxServer` is the same thing
+as an object, for tests and fixtures that run it in a background thread.
+
+Connection faults need the socket: a small waitress task subclass turns the app's
+`ConnectionDropError` into waitress's own `ClientDisconnected`, after which waitress closes the
+connection without writing a byte; for `reset` it first sets SO_LINGER to 0 so the close sends
+a TCP RST. Pinned to and tested with waitress 3.0.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import os
+import signal
+import socket
+import struct
+import sys
+import threading
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from waitress.channel import ClientDisconnected, HTTPChannel
+from waitress.server import create_server
+from waitress.task import WSGITask
+
+from pspace_py.sandbox.faults import ConnectionDropError, FaultRule
+
+DEFAULT_HOST = "127.0.0.1"
+THREADS = 4
+
+
+class _DroppingTask(WSGITask):  # type: ignore[misc]
+    def execute(self) -> None:
+        try:
+            super().execute()
+        except ConnectionDropError as drop:
+            if drop.abortive:
+                sock = getattr(self.channel, "socket", None)
+                if sock is not None:
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            raise ClientDisconnected(str(drop)) from drop
+
+
+class _DroppingChannel(HTTPChannel):  # type: ignore[misc]
+    task_class = _DroppingTask
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class SandboxServer:
+    """A sandbox app bound to a socket; `run()` blocks, `start()` runs it in a thread."""
+
+    def __init__(
+        self,
+        *,
+        host: str = DEFAULT_HOST,
+        port: int = 0,
+        state_path: str | os.PathLike[str] | None = None,
+        api_keys: Sequence[str] = (),
+        instant: bool = False,
+        faults: Sequence[FaultRule] = (),
+        allow_remote: bool = False,
+        app: Any = None,
+    ) -> None:
+        if not is_loopback(host) and not allow_remote:
+            raise ValueError(
+                f"Refusing to serve the sandbox on {host}: it has no real authentication. "
+                "Use a loopback address (127.0.0.1) or pass allow_remote / --allow-remote."
+            )
+        if app is None:
+            from pspace_py.sandbox import create_app
+
+            app = create_app(
+                state_path=state_path, api_keys=api_keys, instant=instant, faults=faults
+            )
+        app.loopback_only = not allow_remote
+        self.app = app
+        self._server = create_server(
+            app,
+            host=host,
+            port=port,
+            threads=THREADS,
+            ident="pspace-sandbox",
+            clear_untrusted_proxy_headers=True,
+        )
+        self._server.channel_class = _DroppingChannel
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    @property
+    def host(self) -> str:
+        return str(self._server.effective_host)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.effective_port)  # waitress 3.0.2 may report it as a string
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/v1"
+
+    def run(self) -> None:
+        """Serve until `stop()` (or a signal handler calling it)."""
+        from waitress import wasyncore
+
+        server = self._server
+        try:
+            while not self._stopping.is_set():
+                wasyncore.loop(timeout=0.5, map=server._map, use_poll=True, count=1)
+        finally:
+            self._shutdown()
+
+    def start(self) -> SandboxServer:
+        self._thread = threading.Thread(target=self.run, name="pspace-sandbox", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        with contextlib.suppress(OSError):  # already closed
+            self._server.pull_trigger()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=10)
+
+    def _shutdown(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+        from waitress import wasyncore
+
+        wasyncore.close_all(self._server._map)
+        self.app.close()
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def serve(
+    *,
+    host: str = DEFAULT_HOST,
+    port: int = 0,
+    state_path: str | os.PathLike[str] | None = None,
+    api_keys: Sequence[str] = (),
+    instant: bool = False,
+    faults: Sequence[FaultRule] = (),
+    allow_remote: bool = False,
+    ready_stream: TextIO | None = None,
+) -> None:
+    """Serve the sandbox until SIGINT/SIGTERM; the first stdout line is the API URL."""
+    server = SandboxServer(
+        host=host,
+        port=port,
+        state_path=state_path,
+        api_keys=api_keys,
+        instant=instant,
+        faults=faults,
+        allow_remote=allow_remote,
+    )
+    stream = ready_stream if ready_stream is not None else sys.stdout
+    stream.write(f"PAPERSPACE_API_URL={server.url}\n")
+    stream.flush()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda *_: server.stop())
+    try:
+        server.run()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m pspace_py.sandbox.server [--port N] ...` (the CLI: `pspace sandbox serve`)."""
+    import argparse
+
+    from pspace_py.sandbox.faults import parse_fault_rule
+
+    parser = argparse.ArgumentParser(prog="python -m pspace_py.sandbox.server")
+    parser.add_argument("--host", default=DEFAULT_HOST)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--state", default=None)
+    parser.add_argument("--instant", action="store_true")
+    parser.add_argument("--api-key", action="append", default=[])
+    parser.add_argument("--fault", action="append", default=[])
+    parser.add_argument("--allow-remote", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        faults = [parse_fault_rule(text) for text in args.fault]
+        serve(
+            host=args.host,
+            port=args.port,
+            state_path=args.state,
+            api_keys=args.api_key,
+            instant=args.instant,
+            faults=faults,
+            allow_remote=args.allow_remote,
+        )
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,143 @@
+"""Lists: envelope, keyset pagination with after/limit/order/orderBy, filters, 400s."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from conftest import MACHINE, error_of
+from sandbox_contract import LIST_KEYS
+
+from pspace_py.sandbox.app import SandboxApp
+
+
+def seed(client: httpx.Client, count: int, **body: object) -> None:
+    response = client.post(
+        "http://sandbox.test/_sandbox/seed", json={"machines": count, "namePrefix": "m-", **body}
+    )
+    assert response.status_code == 200, response.text
+
+
+def walk(client: httpx.Client, path: str, **params: object) -> list[dict]:
+    """Every item, page by page, checking the envelope on the way."""
+    items: list[dict] = []
+    after = None
+    for _ in range(1000):
+        query = dict(params)
+        if after is not None:
+            query["after"] = after
+        page = client.get(path, params=query).json()
+        assert list(page) == LIST_KEYS
+        items += page["items"]
+        if not page["hasMore"]:
+            assert page["nextPage"] is None
+            return items
+        assert isinstance(page["nextPage"], str)
+        after = page["nextPage"]
+    raise AssertionError("pagination did not end")
+
+
+def test_empty_list_envelope(client: httpx.Client) -> None:
+    assert client.get("/machines").json() == {"hasMore": False, "items": [], "nextPage": None}
+
+
+def test_default_limit_and_order(client: httpx.Client) -> None:
+    seed(client, 25)
+    page = client.get("/machines").json()
+    assert len(page["items"]) == 20
+    assert page["hasMore"] is True
+    names = [machine["name"] for machine in page["items"]]
+    assert names[0] == "m-25"  # newest first by default
+    assert names == sorted(names, reverse=True)
+
+
+@pytest.mark.parametrize("limit", [1, 7, 120])
+def test_pages_cover_everything_once(client: httpx.Client, limit: int) -> None:
+    seed(client, 50)
+    items = walk(client, "/machines", limit=limit)
+    assert len(items) == 50
+    assert len({item["id"] for item in items}) == 50
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"orderBy": "name"}, [f"m-{n:02d}" for n in range(1, 31)]),
+        ({"orderBy": "name", "order": "desc"}, [f"m-{n:02d}" for n in range(30, 0, -1)]),
+        ({"orderBy": "dtCreated", "order": "asc"}, [f"m-{n:02d}" for n in range(1, 31)]),
+    ],
+)
+def test_order_by_across_pages(client: httpx.Client, params: dict, expected: list[str]) -> None:
+    seed(client, 30)
+    items = walk(client, "/machines", limit=4, **params)
+    assert [item["name"] for item in items] == expected
+
+
+def test_order_by_state(client: httpx.Client, app: SandboxApp) -> None:
+    seed(client, 3)
+    seed(client, 2, state="off", namePrefix="o-")
+    client.post("/machines", json=MACHINE)  # provisioning
+    states = [item["state"] for item in walk(client, "/machines", orderBy="state", limit=2)]
+    assert states == ["off", "off", "provisioning", "ready", "ready", "ready"]
+
+
+def test_filters_are_exact_and_accept_region_spellings(client: httpx.Client) -> None:
+    seed(client, 3)
+    seed(client, 2, region="CA1", namePrefix="west-")
+    seed(client, 1, machineType="C5", namePrefix="big-")
+    assert len(walk(client, "/machines", region="CA1")) == 2
+    assert len(walk(client, "/machines", region="ca1")) == 2
+    assert len(walk(client, "/machines", region="West Coast (CA1)")) == 2
+    assert len(walk(client, "/machines", machineType="C5")) == 1
+    assert [m["name"] for m in walk(client, "/machines", name="west-1")] == ["west-1"]
+    assert walk(client, "/machines", name="west") == []
+    assert len(walk(client, "/machines", agentType="LinuxHeadless")) == 6
+
+
+@pytest.mark.parametrize(
+    ("params", "fragment"),
+    [
+        ({"limit": "0"}, "limit"),
+        ({"limit": "121"}, "limit"),
+        ({"limit": "ten"}, "limit"),
+        ({"orderBy": "ram"}, "orderBy"),
+        ({"order": "up"}, "order"),
+        ({"after": "garbage!"}, "cursor"),
+        ({"region": "Mars"}, "region"),
+    ],
+)
+def test_bad_list_queries_are_400(client: httpx.Client, params: dict, fragment: str) -> None:
+    assert fragment in error_of(client.get("/machines", params=params), 400, "BAD_REQUEST")
+
+
+def test_cursor_is_tied_to_its_ordering(client: httpx.Client) -> None:
+    seed(client, 5)
+    cursor = client.get("/machines", params={"limit": 2}).json()["nextPage"]
+    message = error_of(
+        client.get("/machines", params={"limit": 2, "after": cursor, "orderBy": "name"}), 400
+    )
+    assert "same orderBy" in message
+
+
+def test_os_templates_list_pages_by_name(client: httpx.Client) -> None:
+    everything = walk(client, "/os-templates", limit=3)
+    names = [template["name"] for template in everything]
+    assert names == sorted(names)
+    assert len(everything) == len(
+        client.get("/os-templates", params={"limit": 120}).json()["items"]
+    )
+    assert walk(client, "/os-templates", name="prod-u22-cpu-241018")[0]["id"] == "t0nspur5"
+    error_of(client.get("/os-templates", params={"orderBy": "dtCreated"}), 400)
+    descending = walk(client, "/os-templates", limit=5, order="desc")
+    assert [t["name"] for t in descending] == sorted(names, reverse=True)
+
+
+def test_other_lists_page_and_filter(client: httpx.Client) -> None:
+    for number in range(5):
+        client.post("/private-networks", json={"name": f"net-{number}", "region": "NY2"})
+    client.post("/private-networks", json={"name": "ams", "region": "AMS1"})
+    assert len(walk(client, "/private-networks", limit=2)) == 6
+    assert [n["name"] for n in walk(client, "/private-networks", region="Europe (AMS1)")] == ["ams"]
+    assert [n["name"] for n in walk(client, "/private-networks", orderBy="name", limit=4)][:2] == [
+        "ams",
+        "net-0",
+    ]

@@ -194,5 +194,9 @@ def release_ip(
         + on_machine,
     )
     state.operation = f"public IP release ({address})"
+    if machine_id:
+        # Unassign first: an API that refuses to release an assigned address (409) then
+        # accepts, and one that unassigns on release is unaffected.
+        ips.assign(address, None)
     answer = ips.release(address)
     show_removed(out, answer, f"Released public IP {address}.", key="ip")

@@ -18,6 +18,7 @@ import typer
 from pspace_py.api.client import JsonObject
 from pspace_py.api.resource import ResourceApi, list_query
 from pspace_py.cli.options import order
+from pspace_py.errors import UsageError
 from pspace_py.output import Output
 from pspace_py.output.columns import Column
 
@@ -42,6 +43,8 @@ class Paging:
 
 def paging(*, limit: int | None, after: str | None, asc: bool, desc: bool, follow: bool) -> Paging:
     """A :class:`Paging` from the ``--limit --after --asc --desc --all`` flags."""
+    if asc and desc:
+        raise UsageError("--asc and --desc cannot be used together.")
     return Paging(limit=limit, after=after, order=order(asc, desc), follow=follow)
 
 
@@ -77,8 +80,8 @@ def show_list(
     count = out.resources(items, columns, empty_message=empty_message, key=key)
     if next_cursor:
         out.info(
-            f"More results exist: run '{list_command} --after {next_cursor}' (with the same "
-            "filters and order) for the next page, or add --all for every page."
+            f"More results exist: add '--after {next_cursor}' to '{list_command}' (keeping the "
+            "other options) for the next page, or --all for every page."
         )
     return count
 

@@ -172,17 +172,26 @@ def _network_in_use(state: AppContext, network: JsonObject, error: ConflictError
     client = state.client()
     machines = [m["id"] for m in MachinesApi(client).iter({}) if m.get("networkId") == network_id]
     drives = [d["id"] for d in SharedDrivesApi(client).iter({}) if d.get("networkId") == network_id]
-    attached = []
+    attached, steps = [], []
     if machines:
         attached.append(f"{_count(len(machines), 'machine')} ({describe_ids(machines)})")
+        steps.append(
+            "move each machine to another network ('pspace machine update MACHINE "
+            "--network-id OTHER') or delete it"
+        )
     if drives:
         attached.append(f"{_count(len(drives), 'shared drive')} ({describe_ids(drives)})")
-    what = " and ".join(attached) if attached else f"resources ({error.message.rstrip('.')})"
+        steps.append("delete each shared drive ('pspace shared-drive delete DRIVE')")
+    if not attached:
+        # Something the lists do not show holds the network: pass the API's word on.
+        return RefusedError(
+            f"Private network {label(network)} cannot be deleted: {error.message}",
+            hint="Remove what is using it, then delete the network again.",
+        )
     return RefusedError(
-        f"Private network {label(network)} cannot be deleted: it still has {what} on it.",
-        hint="Move each machine to another network ('pspace machine update MACHINE "
-        "--network-id OTHER') or delete it, delete its shared drives ('pspace shared-drive "
-        "delete DRIVE'), then delete the network again.",
+        f"Private network {label(network)} cannot be deleted: it still has "
+        f"{' and '.join(attached)} on it.",
+        hint=f"First {', and '.join(steps)}; then delete the network again.",
     )
 
 

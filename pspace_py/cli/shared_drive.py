@@ -9,7 +9,7 @@ import typer
 from pspace_py.api.client import JsonObject
 from pspace_py.api.private_networks import PrivateNetworksApi
 from pspace_py.api.shared_drives import SharedDrivesApi
-from pspace_py.cli.context import app_context
+from pspace_py.cli.context import AppContext, app_context
 from pspace_py.cli.listing import NameFilterOpt, paging, show_list
 from pspace_py.cli.network import resolve_network
 from pspace_py.cli.options import (
@@ -36,7 +36,7 @@ from pspace_py.cli.resource_commands import (
     same_region,
     show_removed,
 )
-from pspace_py.errors import RefusedError
+from pspace_py.errors import RefusedError, UsageError
 from pspace_py.output import columns
 
 app = group("Shared drives: storage that the machines of a private network share.")
@@ -113,6 +113,7 @@ def create_drive(
 ) -> None:
     """Create a shared drive on a private network."""
     state = app_context(ctx)
+    _check_size(state, size)
     region_value = optional_region_value(state, region)
     out = state.output(json_mode=json_, fields=fields, quiet=quiet)
     client = state.client()
@@ -132,6 +133,16 @@ def create_drive(
         name=name, size_gb=size, region=region_value, network_id=str(target["id"])
     )
     out.resource(drive, columns.SHARED_DRIVE)
+
+
+def _check_size(state: AppContext, size_gb: int) -> None:
+    """Shared drives come in the catalog's sizes only; refuse others before any request."""
+    sizes = [price.size_gb for price in state.catalog().shared_drives]
+    if sizes and size_gb not in sizes:
+        raise UsageError(
+            f"Shared drives cannot be {size_gb} GB.",
+            hint="Use one of " + ", ".join(str(size) for size in sizes) + " (GB).",
+        )
 
 
 @app.command("update")

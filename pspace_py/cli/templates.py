@@ -52,6 +52,13 @@ TemplateArg = Annotated[
 # -- os-template ---------------------------------------------------------------------------------
 
 
+@os_template_app.callback()
+def os_template_group() -> None:
+    """Paperspace's OS templates: the images to build machines from."""
+    # A group with one command would otherwise collapse into that command; the callback keeps
+    # `pspace os-template list` (the official spelling) working.
+
+
 @os_template_app.command("list")
 def list_os_templates(
     ctx: typer.Context,

@@ -33,7 +33,8 @@ def test_claim_shows_the_ip_with_the_official_name(pspace: Any) -> None:
     run = pspace("public-ip", "claim", "-r", "Europe (AMS1)")
 
     shown = record(run.stdout)
-    assert shown["REGION"] == "Europe (AMS1)" and shown["MACHINE"] == "-"
+    assert shown["REGION"] == "Europe (AMS1)"
+    assert shown["MACHINE"] == "-"
 
 
 def test_claim_in_an_unknown_region_is_refused_before_any_request(
@@ -92,7 +93,8 @@ def test_assign_an_ip_of_another_region_is_refused(
     run = pspace("ip", "assign", address, "-m", "box")
 
     assert run.exit_code == 5
-    assert "Europe (AMS1)" in run.stderr and "East Coast (NY2)" in run.stderr
+    assert "Europe (AMS1)" in run.stderr
+    assert "East Coast (NY2)" in run.stderr
     assert "pspace ip claim --region NY2" in run.stderr
     assert writes(sandbox) == [("POST", "/v1/machines"), ("POST", "/v1/public-ips")]
 
@@ -103,7 +105,8 @@ def test_assign_an_unclaimed_ip_is_not_found(pspace: Any, sandbox_client: ApiCli
     run = pspace("ip", "assign", "198.51.100.200", "-m", "box")
 
     assert run.exit_code == 4
-    assert "198.51.100.200" in run.stderr and "pspace ip list" in run.stderr
+    assert "198.51.100.200" in run.stderr
+    assert "pspace ip list" in run.stderr
 
 
 def test_a_malformed_address_is_a_usage_error(pspace: Any, sandbox: Any) -> None:
@@ -138,7 +141,8 @@ def test_unassign_needs_yes_without_a_terminal(
 
     run = pspace("ip", "unassign", address)
 
-    assert run.exit_code == 5 and "--yes" in run.stderr
+    assert run.exit_code == 5
+    assert "--yes" in run.stderr
     assert writes(sandbox) == []
 
 
@@ -210,5 +214,6 @@ def test_release_without_a_terminal_needs_yes(
 
     run = pspace("ip", "release", address)
 
-    assert run.exit_code == 5 and "--yes" in run.stderr
+    assert run.exit_code == 5
+    assert "--yes" in run.stderr
     assert writes(sandbox) == []

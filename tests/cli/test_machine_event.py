@@ -78,7 +78,8 @@ def test_pagination(pspace: Any, sandbox_client: ApiClient, box: Any) -> None:
     page = pspace("machine-event", "list", "--limit", "2", "-q")
     every = pspace("machine-event", "list", "--limit", "2", "-q", "--all")
 
-    assert len(page.stdout.split()) == 2 and "--after" in page.stderr
+    assert len(page.stdout.split()) == 2
+    assert "--after" in page.stderr
     assert len(every.stdout.split()) == 3
 
 

@@ -57,7 +57,8 @@ def test_an_unknown_region_is_refused_before_any_request(pspace: Any, sandbox: A
     run = pspace("network", "create", "-n", "lab", "-r", "mars1")
 
     assert run.exit_code == 2
-    assert "mars1" in run.stderr and "NY2" in run.stderr
+    assert "mars1" in run.stderr
+    assert "NY2" in run.stderr
     assert sandbox.request_log() == []
 
 
@@ -81,7 +82,8 @@ def test_list_filters_by_region_and_name(
 
     lines = run.stdout.splitlines()
     assert lines[0].split() == ["ID", "NAME", "REGION", "NETWORK", "NETMASK"]
-    assert len(lines) == 2 and "Europe (AMS1)" in lines[1]
+    assert len(lines) == 2
+    assert "Europe (AMS1)" in lines[1]
     query = sent(sandbox, "GET", "/private-networks")[0]["query"]
     assert (query["region"], query["name"]) == ("ams1", "lab")
 
@@ -119,7 +121,8 @@ def test_delete_needs_yes_without_a_terminal(
 
     run = pspace("network", "delete", "lab")
 
-    assert run.exit_code == 5 and "--yes" in run.stderr
+    assert run.exit_code == 5
+    assert "--yes" in run.stderr
     assert writes(sandbox) == []
 
 
@@ -152,7 +155,8 @@ def test_delete_at_a_terminal_asks(
     declined = pspace("network", "delete", "lab", input="n\n")
     accepted = pspace("network", "delete", "lab", input="y\n")
 
-    assert declined.exit_code == 5 and "Cancelled" in declined.stderr
+    assert declined.exit_code == 5
+    assert "Cancelled" in declined.stderr
     assert accepted.exit_code == 0
 
 
@@ -167,5 +171,6 @@ def test_delete_with_machines_attached_says_what_to_do(
     assert run.exit_code == 5
     assert sent(sandbox, "DELETE", f"/private-networks/{created['id']}")[0]["status"] == 409
     assert machine["id"] in run.stderr
-    assert "pspace machine update" in run.stderr and "--network-id" in run.stderr
+    assert "pspace machine update" in run.stderr
+    assert "--network-id" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1

@@ -57,7 +57,8 @@ def test_create_in_another_region_than_the_network_is_refused(
     )
 
     assert run.exit_code == 5
-    assert "East Coast (NY2)" in run.stderr and "CA1" in run.stderr
+    assert "East Coast (NY2)" in run.stderr
+    assert "CA1" in run.stderr
     assert sent(sandbox, "POST", "/shared-drives") == []
 
 
@@ -67,7 +68,8 @@ def test_a_size_the_catalog_does_not_offer_is_refused_before_any_request(
     run = pspace("shared-drive", "create", "-n", "data", "--size", "300", "--network-id", "lab")
 
     assert run.exit_code == 2
-    assert "250" in run.stderr and "500" in run.stderr
+    assert "250" in run.stderr
+    assert "500" in run.stderr
     assert sandbox.request_log() == []
 
 
@@ -122,7 +124,8 @@ def test_delete_needs_yes_without_a_terminal(
 
     run = pspace("shared-drive", "delete", "data")
 
-    assert run.exit_code == 5 and "--yes" in run.stderr
+    assert run.exit_code == 5
+    assert "--yes" in run.stderr
     assert writes(sandbox) == []
 
 
@@ -165,4 +168,5 @@ def test_a_network_with_a_drive_cannot_be_deleted(
     run = pspace("network", "delete", "lab", "--yes")
 
     assert run.exit_code == 5
-    assert created["id"] in run.stderr and "pspace shared-drive delete" in run.stderr
+    assert created["id"] in run.stderr
+    assert "pspace shared-drive delete" in run.stderr

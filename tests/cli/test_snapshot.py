@@ -31,7 +31,8 @@ def test_create_by_machine_name_sends_id_and_shows_the_snapshot_and_event(
     ]
     shown = record(run.stdout)
     assert (shown["NAME"], shown["MACHINE"]) == ("before-upgrade", box["id"])
-    assert "snapshot-create" in run.stderr and "pspace machine-event get" in run.stderr
+    assert "snapshot-create" in run.stderr
+    assert "pspace machine-event get" in run.stderr
 
 
 def test_create_json_prints_the_apis_data_event_wrapper(pspace: Any, box: dict[str, Any]) -> None:
@@ -53,7 +54,8 @@ def test_create_for_an_unknown_machine_is_not_found(pspace: Any, sandbox: Any) -
     run = pspace("snapshot", "create", "-m", "nobody", "-n", "s1")
 
     assert run.exit_code == 4
-    assert "nobody" in run.stderr and "pspace machine list" in run.stderr
+    assert "nobody" in run.stderr
+    assert "pspace machine list" in run.stderr
     assert sent(sandbox, "POST", "/snapshots") == []
 
 
@@ -105,8 +107,10 @@ def test_one_page_says_how_to_get_the_next_and_all_follows_every_page(
     rest = pspace("snapshot", "list", "--limit", "2", "-q", "--after", cursor)
     every = pspace("snapshot", "list", "--limit", "2", "-q", "--all")
 
-    assert len(first.stdout.split()) == 2 and "--all" in first.stderr
-    assert len(rest.stdout.split()) == 1 and rest.stderr == ""
+    assert len(first.stdout.split()) == 2
+    assert "--all" in first.stderr
+    assert len(rest.stdout.split()) == 1
+    assert rest.stderr == ""
     assert every.stdout.split() == first.stdout.split() + rest.stdout.split()
 
 
@@ -137,7 +141,8 @@ def test_an_ambiguous_name_lists_the_candidates(
     run = pspace("snapshot", "get", "nightly")
 
     assert run.exit_code == 2
-    assert first["id"] in run.stderr and second["id"] in run.stderr
+    assert first["id"] in run.stderr
+    assert second["id"] in run.stderr
 
 
 def test_update_renames(pspace: Any, sandbox: Any, sandbox_client: ApiClient, box: Any) -> None:
@@ -244,8 +249,10 @@ def test_restore_at_a_terminal_explains_and_wants_the_machine_name(
     wrong = pspace("snapshot", "restore", "nightly", input="boxx\n")
     right = pspace("snapshot", "restore", "nightly", input="box\n")
 
-    assert wrong.exit_code == 5 and "Cancelled" in wrong.stderr
-    assert "goes back to the snapshot" in wrong.stderr and "lost" in wrong.stderr
+    assert wrong.exit_code == 5
+    assert "Cancelled" in wrong.stderr
+    assert "goes back to the snapshot" in wrong.stderr
+    assert "lost" in wrong.stderr
     assert right.exit_code == 0, right.stderr
     assert len(sent(sandbox, "POST", f"/snapshots/{snapshot['id']}/restore")) == 1
 
@@ -254,5 +261,6 @@ def test_restore_of_a_missing_snapshot_is_not_found(pspace: Any, sandbox: Any) -
     run = pspace("snapshot", "restore", "s-missing", "--yes")
 
     assert run.exit_code == 4
-    assert "s-missing" in run.stderr and "pspace snapshot list" in run.stderr
+    assert "s-missing" in run.stderr
+    assert "pspace snapshot list" in run.stderr
     assert writes(sandbox) == []

@@ -142,7 +142,8 @@ def test_update_with_nothing_to_change_is_a_usage_error(
 
     run = pspace("startup-script", "update", "boot")
 
-    assert run.exit_code == 2 and "Nothing to change" in run.stderr
+    assert run.exit_code == 2
+    assert "Nothing to change" in run.stderr
     assert sandbox.request_log() == []
 
 
@@ -176,7 +177,8 @@ def test_unassign_needs_yes_without_a_terminal(
 
     run = pspace("startup-script", "unassign", "boot", "-m", "box")
 
-    assert run.exit_code == 5 and "--yes" in run.stderr
+    assert run.exit_code == 5
+    assert "--yes" in run.stderr
     assert writes(sandbox) == []
 
 
@@ -191,7 +193,8 @@ def test_unassign_at_a_terminal_asks(
     declined = pspace("startup-script", "unassign", "boot", "-m", "box", input="n\n")
     accepted = pspace("startup-script", "unassign", "boot", "-m", "box", input="y\n")
 
-    assert declined.exit_code == 5 and "no longer runs it" in declined.stderr
+    assert declined.exit_code == 5
+    assert "no longer runs it" in declined.stderr
     assert accepted.exit_code == 0
     assert StartupScriptsApi(sandbox_client).get(created["id"])["assignedMachineIds"] == []
 
@@ -202,8 +205,10 @@ def test_delete(pspace: Any, sandbox: Any, sandbox_client: ApiClient) -> None:
     refused = pspace("startup-script", "delete", "boot")
     deleted = pspace("startup-script", "delete", "boot", "--yes")
 
-    assert refused.exit_code == 5 and "--yes" in refused.stderr
-    assert deleted.exit_code == 0 and "Deleted startup script 'boot'" in deleted.stderr
+    assert refused.exit_code == 5
+    assert "--yes" in refused.stderr
+    assert deleted.exit_code == 0
+    assert "Deleted startup script 'boot'" in deleted.stderr
     assert len(sent(sandbox, "DELETE", f"/startup-scripts/{created['id']}")) == 1
 
 
@@ -218,4 +223,5 @@ def test_delete_at_a_terminal_names_the_machines_that_use_it(
     run = pspace("startup-script", "delete", "boot", input="n\n")
 
     assert run.exit_code == 5
-    assert box["id"] in run.stderr and "keep a copy" in run.stderr
+    assert box["id"] in run.stderr
+    assert "keep a copy" in run.stderr

@@ -143,7 +143,8 @@ def test_delete_needs_yes_without_a_terminal(
 
     run = pspace("custom-template", "delete", "golden")
 
-    assert run.exit_code == 5 and "--yes" in run.stderr
+    assert run.exit_code == 5
+    assert "--yes" in run.stderr
     assert writes(sandbox) == []
 
 

@@ -245,7 +245,7 @@ def logout(
             return
         names = ", ".join(f'"{name}"' for name in removed)
         output.success(f"Logged out: removed {_plural(len(removed), 'profile')} ({names}).")
-        if any("api_key" in settings for settings in removed.values()):
+        if any(_holds_real_key(settings) for settings in removed.values()):
             output.info(f"The keys still work until you delete them at {API_KEYS_PAGE}.")
         _mention_env_key(output)
         return
@@ -258,7 +258,7 @@ def logout(
         return
     settings = removed[name]
     output.success(f'Logged out: removed profile "{name}" ({_describe_profile(settings)}).')
-    if "api_key" in settings:
+    if _holds_real_key(settings):
         output.info(f"The key still works until you delete it at {API_KEYS_PAGE}.")
     others = sorted(set(config.profiles) - {name})
     if name == config.default_profile and others:
@@ -287,6 +287,13 @@ def _remove_profiles(
             settings = editable.profiles.pop(name, None)
             removed = {} if settings is None else {name: settings}
     return removed
+
+
+def _holds_real_key(settings: dict[str, Any]) -> bool:
+    """A key for the real API (sandbox keys need no revoking)."""
+    from pspace_py.settings import SANDBOX_URL_ALIAS
+
+    return "api_key" in settings and settings.get("api_url") != SANDBOX_URL_ALIAS
 
 
 def _describe_profile(settings: dict[str, Any]) -> str:

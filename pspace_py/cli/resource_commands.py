@@ -77,6 +77,54 @@ def show_async_result(out: Output, result: AsyncResult, columns: Sequence[Column
         )
 
 
+def finish_async(
+    state: AppContext,
+    out: Output,
+    result: AsyncResult,
+    columns: Sequence[Column],
+    *,
+    wait: bool,
+    timeout: float | None,
+) -> None:
+    """Show an async answer; with ``--wait``, first follow its event until it ends.
+
+    A failed event raises OperationFailedError (exit 8); ``--json`` then prints the wrapper
+    with the event as it ended.
+    """
+    event = result.event
+    if wait and event is not None and event.get("id") and event.get("machineId"):
+        event = wait_for_event(state, out, event, timeout=timeout)
+        result = AsyncResult(resource=result.resource, event=event, reconciled=result.reconciled)
+    show_async_result(out, result, columns)
+
+
+def wait_for_event(
+    state: AppContext, out: Output, event: JsonObject, *, timeout: float | None
+) -> JsonObject | None:
+    """Poll ``event`` (with a live line on a terminal) until it is done, failed or cancelled."""
+    from pspace_py.waiting import WAITABLE_STATES, Progress, wait_for_machine
+
+    name = event.get("name", "operation")
+
+    with out.live_line() as update:
+
+        def report(progress: Progress) -> None:
+            update(
+                f"{name} on machine {progress.machine_id}: {progress.event_state} "
+                f"({progress.elapsed:.0f}s)"
+            )
+
+        waited = wait_for_machine(
+            state.client(),
+            str(event["machineId"]),
+            WAITABLE_STATES,  # any machine state: only the event matters here
+            event_id=str(event["id"]),
+            timeout=timeout,
+            on_progress=report,
+        )
+    return waited.event
+
+
 def show_removed(out: Output, answer: JsonObject, message: str, *, key: str = "id") -> None:
     """A deletion's answer: ``--json`` prints it as returned, ``-q`` its key, else ``message``."""
     if out.json_mode:

@@ -23,6 +23,8 @@ from pspace_py.cli.options import (
     NoHeaderOpt,
     OptionalMachineOpt,
     QuietOpt,
+    WaitOpt,
+    WaitTimeoutOpt,
     YesOpt,
     group,
 )
@@ -30,8 +32,8 @@ from pspace_py.cli.refs import resolve
 from pspace_py.cli.resource_commands import (
     NewNameOpt,
     confirm_destructive,
+    finish_async,
     label,
-    show_async_result,
 )
 from pspace_py.output import columns
 
@@ -97,6 +99,8 @@ def create_snapshot(
     ctx: typer.Context,
     machine: MachineOpt,
     name: Annotated[str, typer.Option("--name", "-n", help="The snapshot's name.")],
+    wait: WaitOpt = False,
+    timeout: WaitTimeoutOpt = None,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
     quiet: QuietOpt = False,
@@ -108,7 +112,7 @@ def create_snapshot(
     target = resolve(MachinesApi(client), machine, list_command="pspace machine list")
     state.operation = f"snapshot create (machine {target['id']})"
     result = SnapshotsApi(client).create(str(target["id"]), name)
-    show_async_result(out, result, columns.SNAPSHOT)
+    finish_async(state, out, result, columns.SNAPSHOT, wait=wait, timeout=timeout)
 
 
 @app.command("update")
@@ -133,6 +137,8 @@ def delete_snapshot(
     ctx: typer.Context,
     ref: SnapshotArg,
     yes: YesOpt = False,
+    wait: WaitOpt = False,
+    timeout: WaitTimeoutOpt = None,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
 ) -> None:
@@ -149,7 +155,14 @@ def delete_snapshot(
         "to it; the machine itself is not changed.",
     )
     state.operation = f"snapshot delete ({snapshot['id']})"
-    show_async_result(out, snapshots.delete(str(snapshot["id"])), columns.SNAPSHOT)
+    finish_async(
+        state,
+        out,
+        snapshots.delete(str(snapshot["id"])),
+        columns.SNAPSHOT,
+        wait=wait,
+        timeout=timeout,
+    )
 
 
 @app.command("restore")
@@ -165,6 +178,8 @@ def restore_snapshot(
         ),
     ] = None,
     yes: YesOpt = False,
+    wait: WaitOpt = False,
+    timeout: WaitTimeoutOpt = None,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
 ) -> None:
@@ -190,4 +205,4 @@ def restore_snapshot(
     )
     state.operation = f"snapshot restore ({snapshot['id']} onto machine {machine['id']})"
     result = snapshots.restore(str(snapshot["id"]), create_snapshot_before=create_snapshot)
-    show_async_result(out, result, columns.SNAPSHOT)
+    finish_async(state, out, result, columns.SNAPSHOT, wait=wait, timeout=timeout)

@@ -23,6 +23,8 @@ from pspace_py.cli.options import (
     NoHeaderOpt,
     OptionalMachineOpt,
     QuietOpt,
+    WaitOpt,
+    WaitTimeoutOpt,
     YesOpt,
     group,
 )
@@ -30,8 +32,8 @@ from pspace_py.cli.refs import resolve
 from pspace_py.cli.resource_commands import (
     NewNameOpt,
     confirm_destructive,
+    finish_async,
     label,
-    show_async_result,
     show_removed,
 )
 from pspace_py.output import columns
@@ -162,6 +164,8 @@ def create_custom_template(
     ctx: typer.Context,
     machine: MachineOpt,
     name: Annotated[str, typer.Option("--name", "-n", help="The template's name.")],
+    wait: WaitOpt = False,
+    timeout: WaitTimeoutOpt = None,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
     quiet: QuietOpt = False,
@@ -173,7 +177,7 @@ def create_custom_template(
     source = resolve(MachinesApi(client), machine, list_command="pspace machine list")
     state.operation = f"custom template create (machine {source['id']})"
     result = CustomTemplatesApi(client).create(str(source["id"]), name)
-    show_async_result(out, result, columns.CUSTOM_TEMPLATE)
+    finish_async(state, out, result, columns.CUSTOM_TEMPLATE, wait=wait, timeout=timeout)
 
 
 @custom_template_app.command("update")

@@ -264,3 +264,20 @@ def test_restore_of_a_missing_snapshot_is_not_found(pspace: Any, sandbox: Any) -
     assert "s-missing" in run.stderr
     assert "pspace snapshot list" in run.stderr
     assert writes(sandbox) == []
+
+
+def test_create_wait_follows_the_event_until_done(pspace: Any, box: dict[str, Any]) -> None:
+    run = pspace("snapshot", "create", "-m", "box", "-n", "s1", "--wait", "--json")
+
+    assert run.exit_code == 0, run.stderr
+    assert run.json()["event"]["state"] == "done"
+    assert "snapshot-create on machine" in run.stderr
+
+
+def test_wait_on_a_failed_snapshot_exits_8(pspace: Any, sandbox: Any, box: dict[str, Any]) -> None:
+    sandbox.add_event_failure("snapshot-create", "disk full")
+
+    run = pspace("snapshot", "create", "-m", "box", "-n", "s1", "--wait")
+
+    assert run.exit_code == 8
+    assert "disk full" in run.stderr

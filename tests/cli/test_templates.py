@@ -177,3 +177,10 @@ def test_delete_at_a_terminal_asks(
     assert run.exit_code == exit_code
     assert "No new machine can be built from it" in run.stderr
     assert len(pspace("custom-template", "list", "--json").json()) == left
+
+
+def test_create_wait_follows_the_event(pspace: Any, stopped_box: Any) -> None:
+    run = pspace("custom-template", "create", "-m", "box", "-n", "golden", "-w", "--json")
+
+    assert run.exit_code == 0, run.stderr
+    assert run.json()["event"]["state"] == "done"

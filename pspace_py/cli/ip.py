@@ -43,7 +43,9 @@ from pspace_py.output import columns
 app = group("Claim static public IPs, assign them to machines, and release them.")
 
 LIST_COMMAND = "pspace ip list"
-IpArg = Annotated[str, typer.Argument(help="The address, e.g. 203.0.113.7.", show_default=False)]
+IpArg = Annotated[
+    str, typer.Argument(metavar="IP", help="The address, e.g. 203.0.113.7.", show_default=False)
+]
 
 
 def _address(value: str) -> str:

@@ -115,7 +115,9 @@ def list_events(
 @app.command("get")
 def get_event(
     ctx: typer.Context,
-    event_id: Annotated[str, typer.Argument(help="Event ID.", show_default=False)],
+    event_id: Annotated[
+        str, typer.Argument(metavar="EVENT_ID", help="Event ID.", show_default=False)
+    ],
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
 ) -> None:

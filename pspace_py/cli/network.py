@@ -43,7 +43,9 @@ from pspace_py.output import columns
 app = group("Private networks: machines on one network reach each other privately.")
 
 LIST_COMMAND = "pspace network list"
-NetworkArg = Annotated[str, typer.Argument(help="Network ID or exact name.", show_default=False)]
+NetworkArg = Annotated[
+    str, typer.Argument(metavar="NETWORK", help="Network ID or exact name.", show_default=False)
+]
 
 
 def resolve_network(networks: PrivateNetworksApi, ref: str) -> JsonObject:

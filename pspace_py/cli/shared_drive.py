@@ -42,7 +42,9 @@ from pspace_py.output import columns
 app = group("Shared drives: storage that the machines of a private network share.")
 
 LIST_COMMAND = "pspace shared-drive list"
-DriveArg = Annotated[str, typer.Argument(help="Shared drive ID or exact name.", show_default=False)]
+DriveArg = Annotated[
+    str, typer.Argument(metavar="DRIVE", help="Shared drive ID or exact name.", show_default=False)
+]
 
 
 def _drive(drives: SharedDrivesApi, ref: str) -> JsonObject:
@@ -94,7 +96,9 @@ def get_drive(
 def create_drive(
     ctx: typer.Context,
     name: Annotated[str, typer.Option("--name", "-n", help="The drive's name.")],
-    size: Annotated[int, typer.Option("--size", min=1, help="Size in GB.")],
+    size: Annotated[
+        int, typer.Option("--size", min=1, metavar="GB", help="Size in GB (250, 500, 1000...).")
+    ],
     network: Annotated[
         str, typer.Option("--network-id", "--network", help="Private network ID or exact name.")
     ],

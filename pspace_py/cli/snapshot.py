@@ -40,7 +40,9 @@ from pspace_py.output import columns
 app = group("Snapshot machine disks, and restore a machine's disk from a snapshot.")
 
 LIST_COMMAND = "pspace snapshot list"
-SnapshotArg = Annotated[str, typer.Argument(help="Snapshot ID or exact name.", show_default=False)]
+SnapshotArg = Annotated[
+    str, typer.Argument(metavar="SNAPSHOT", help="Snapshot ID or exact name.", show_default=False)
+]
 
 
 def _snapshot(snapshots: SnapshotsApi, ref: str) -> JsonObject:

@@ -36,15 +36,20 @@ app = group("Startup scripts: what machines run when they boot.")
 
 LIST_COMMAND = "pspace startup-script list"
 ScriptArg = Annotated[
-    str, typer.Argument(help="Startup script ID or exact name.", show_default=False)
+    str,
+    typer.Argument(metavar="SCRIPT", help="Startup script ID or exact name.", show_default=False),
 ]
 ScriptTextOpt = Annotated[
-    str | None, typer.Option("--script", help="The script itself, as text.", show_default=False)
+    str | None,
+    typer.Option(
+        "--script", metavar="TEXT", help="The script itself, as text.", show_default=False
+    ),
 ]
 ScriptFileOpt = Annotated[
     str | None,
     typer.Option(
         "--file",
+        metavar="PATH",
         help="Read the script from this file ('-' reads standard input).",
         show_default=False,
     ),

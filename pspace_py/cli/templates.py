@@ -47,7 +47,10 @@ custom_template_app = group("Custom templates: images made from your own machine
 
 CUSTOM_LIST_COMMAND = "pspace custom-template list"
 TemplateArg = Annotated[
-    str, typer.Argument(help="Custom template ID or exact name.", show_default=False)
+    str,
+    typer.Argument(
+        metavar="TEMPLATE", help="Custom template ID or exact name.", show_default=False
+    ),
 ]
 
 

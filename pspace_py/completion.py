@@ -90,7 +90,7 @@ def machine_candidates(incomplete: str) -> list[tuple[str, str]]:
     written, _, machines = read_cache(path)
     if time.time() - written > CACHE_TTL_SECONDS:
         with contextlib.suppress(Exception):
-            machines = _refresh(path) or machines  # type: ignore[assignment]
+            machines = _refresh(path) or machines
     candidates: list[tuple[str, str]] = []
     for machine in machines:
         description = f"{machine.get('name')} ({machine.get('state')})"

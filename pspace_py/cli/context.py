@@ -52,7 +52,17 @@ class AppContext:
             from pspace_py.config import load_config
 
             self._config = load_config()
+            for warning in self._config.drain_warnings():
+                self.diagnostics().warn(warning)
         return self._config
+
+    def diagnostics(self) -> Output:
+        """The output to write messages to, before or after a command chose its mode."""
+        if self._output is None:
+            from pspace_py.output import Output
+
+            self._output = Output(no_color=self.options.no_color)
+        return self._output
 
     def settings(self) -> Settings:
         if self._settings is None:
@@ -168,7 +178,8 @@ def error_boundary(state: AppContext) -> Iterator[None]:
     """
     try:
         yield
-    except (typer.Exit, typer.Abort):
+    except (typer.Exit, typer.Abort, typer.TyperException):
+        # Usage errors are reported by the root command, in the same one-line form.
         raise
     except KeyboardInterrupt:
         _report_interrupt(state)
@@ -180,7 +191,7 @@ def error_boundary(state: AppContext) -> Iterator[None]:
     except Exception as error:
         if not _is_expected(error):
             if state.options.debug:
-                raise
+                _print_traceback(error)
             _print_error(
                 state,
                 f"Unexpected error: {type(error).__name__}: {error}",
@@ -192,6 +203,16 @@ def error_boundary(state: AppContext) -> Iterator[None]:
         raise typer.Exit(exit_code_for(error)) from None
     finally:
         state.close()
+
+
+def _print_traceback(error: BaseException) -> None:
+    """The traceback for --debug, through the same redaction as everything else."""
+    import traceback
+
+    from pspace_py.redact import redact
+
+    text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    sys.stderr.write(redact(text))
 
 
 def _is_expected(error: BaseException) -> bool:
@@ -230,16 +251,11 @@ def describe_error(error: BaseException) -> tuple[str, str | None]:
 
 
 def _print_error(state: AppContext, message: str, hint: str | None) -> None:
-    from pspace_py.output import Output
-
-    output = state._output or Output(no_color=state.options.no_color)
-    output.error(message, hint)
+    state.diagnostics().error(message, hint)
 
 
 def _report_interrupt(state: AppContext) -> None:
-    from pspace_py.output import Output
-
-    output = state._output or Output(no_color=state.options.no_color)
+    output = state.diagnostics()
     if state.operation:
         output.error(
             f"Interrupted. {state.operation} may still be in progress on the server.",

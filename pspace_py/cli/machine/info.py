@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -12,7 +11,8 @@ import typer
 from pspace_py.api.machine_events import MachineEventsApi
 from pspace_py.api.machines import MachinesApi
 from pspace_py.cli.context import app_context
-from pspace_py.cli.machine._app import app, resolve_machine
+from pspace_py.cli.listing import ItemFilter, paging, show_list
+from pspace_py.cli.machine._app import LIST_COMMAND, app, resolve_machine
 from pspace_py.cli.options import (
     AfterOpt,
     AllOpt,
@@ -25,10 +25,8 @@ from pspace_py.cli.options import (
     NoHeaderOpt,
     QuietOpt,
     RegionOpt,
-    order,
 )
 from pspace_py.errors import UsageError
-from pspace_py.output import Output
 from pspace_py.output import columns as cols
 from pspace_py.waiting import MACHINE_STATES
 
@@ -64,69 +62,18 @@ def check_state(state: str | None) -> str | None:
     return state
 
 
-def filtered(
-    machines: Iterator[dict[str, Any]], *, state: str | None, name_glob: str | None
-) -> Iterator[dict[str, Any]]:
-    """Filters the API has no parameter for, applied as pages stream by."""
-    for machine in machines:
+def machine_filter(state: str | None, name_glob: str | None) -> ItemFilter | None:
+    """Filters the API has no parameter for, applied to every page."""
+    if state is None and name_glob is None:
+        return None
+
+    def keep(machine: dict[str, Any]) -> bool:
         if state is not None and machine.get("state") != state:
-            continue
-        if name_glob is not None and not fnmatch.fnmatchcase(
-            str(machine.get("name", "")), name_glob
-        ):
-            continue
-        yield machine
+            return False
+        name = str(machine.get("name", ""))
+        return name_glob is None or fnmatch.fnmatchcase(name, name_glob)
 
-
-def list_machines_query(
-    *,
-    name: str | None,
-    region: str | None,
-    machine_type: str | None,
-    agent_type: str | None,
-    limit: int | None = None,
-    after: str | None = None,
-    sort: str | None = None,
-) -> dict[str, Any]:
-    return {
-        "name": name,
-        "region": region_value(region),
-        "machineType": machine_type,
-        "agentType": agent_type,
-        "limit": limit,
-        "after": after,
-        "orderBy": "dtCreated",
-        "order": sort,
-    }
-
-
-def show_list(
-    out: Output,
-    api: MachinesApi,
-    query: dict[str, Any],
-    *,
-    follow: bool,
-    state: str | None,
-    name_glob: str | None,
-) -> None:
-    """One page (saying when there are more) or, with ``follow``, every page streamed."""
-    query = {key: value for key, value in query.items() if value is not None}
-    if follow:
-        items: Iterator[dict[str, Any]] = api.iter(query)
-        next_page = None
-    else:
-        page = api.page(query)
-        items = iter(page.items)
-        next_page = page.next_page if page.has_more else None
-    count = out.resources(
-        filtered(items, state=state, name_glob=name_glob),
-        cols.MACHINE,
-        empty_message="No machines found.",
-    )
-    if next_page:
-        out.info(f"More machines exist: add --all, or --after {next_page} for the next page.")
-    elif count and not out.json_mode and not out.quiet and out.stderr_is_tty:
-        out.info(f"{count} machine{'s' if count != 1 else ''}.")
+    return keep
 
 
 @app.command("list")
@@ -155,18 +102,23 @@ def list_machines(
     """List machines (one page; --all for every page)."""
     state_ = app_context(ctx)
     out = state_.output(json_mode=json_, fields=fields, quiet=quiet, no_header=no_header)
-    query = list_machines_query(
-        name=name,
-        region=region,
-        machine_type=machine_type,
-        agent_type=agent_type,
-        limit=limit,
-        after=after,
-        sort=order(asc, desc),
+    filters = {
+        "name": name,
+        "region": region_value(region),
+        "machineType": machine_type,
+        "agentType": agent_type,
+    }
+    page_flags = paging(limit=limit, after=after, asc=asc, desc=desc, follow=all_pages)
+    show_list(
+        out,
+        MachinesApi(state_.client()),
+        filters,
+        page_flags,
+        columns=cols.MACHINE,
+        empty_message="No machines found.",
+        list_command=LIST_COMMAND,
+        keep=machine_filter(check_state(state), name_glob),
     )
-    check_state(state)
-    api = MachinesApi(state_.client())
-    show_list(out, api, query, follow=all_pages, state=state, name_glob=name_glob)
 
 
 @app.command("get")

@@ -21,7 +21,7 @@ from pspace_py.cli.machine.info import (
     NameGlobOpt,
     StateFilterOpt,
     check_state,
-    filtered,
+    machine_filter,
     region_value,
 )
 from pspace_py.cli.options import (
@@ -96,7 +96,8 @@ class Selection:
             return resolve_many(self.refs, lambda ref: resolve_machine(client, ref))
         query = {"region": self.region, "machineType": self.machine_type}
         listed = MachinesApi(client).iter({k: v for k, v in query.items() if v is not None})
-        return list(filtered(listed, state=self.state, name_glob=self.name_glob))
+        keep = machine_filter(self.state, self.name_glob)
+        return [machine for machine in listed if keep is None or keep(machine)]
 
 
 def power_command(

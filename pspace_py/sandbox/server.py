@@ -192,6 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """`python -m pspace_py.sandbox.server [--port N] ...` (the CLI: `pspace sandbox serve`)."""
     import argparse
 
+    from pspace_py.sandbox.errors import SandboxStateError
     from pspace_py.sandbox.faults import parse_fault_rule
 
     parser = argparse.ArgumentParser(prog="python -m pspace_py.sandbox.server")
@@ -214,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             faults=faults,
             allow_remote=args.allow_remote,
         )
-    except ValueError as exc:
+    except (ValueError, SandboxStateError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

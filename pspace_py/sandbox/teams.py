@@ -8,7 +8,6 @@ readable. Teams never see each other's resources.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,6 +27,8 @@ class Team:
 
 
 def team_for_key(api_key: str) -> Team:
+    import hashlib  # here: importing the package must stay cheap for the CLI
+
     digest = hashlib.sha256(api_key.encode()).hexdigest()
     readable = _READABLE_KEY.match(api_key)
     namespace = readable.group(1) if readable else f"team-{digest[:8]}"

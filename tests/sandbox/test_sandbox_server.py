@@ -1,0 +1,157 @@
+"""The served sandbox: waitress on loopback, plain urllib clients, socket-level faults,
+`python -m pspace_py.sandbox.server` with signals and a state file."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import MACHINE
+
+from pspace_py.sandbox import parse_fault_rule
+from pspace_py.sandbox.server import SandboxServer, is_loopback
+
+
+def curl(
+    url: str, method: str = "GET", body: Any = None, key: str | None = "sandbox-key"
+) -> tuple[int, Any, dict]:
+    """What `curl` would do: one request, JSON in and out."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    request.add_header("content-type", "application/json")
+    if key:
+        request.add_header("authorization", f"Bearer {key}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read()), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read()), dict(error.headers)
+
+
+@pytest.fixture
+def served() -> Iterator[SandboxServer]:
+    with SandboxServer(instant=True, port=0) as server:
+        yield server
+
+
+def test_served_sandbox_works_with_plain_urllib(served: SandboxServer) -> None:
+    base = served.url
+    assert base.startswith("http://127.0.0.1:")
+    assert base.endswith("/v1")
+    root = base[: -len("/v1")]
+    assert curl(f"{root}/_sandbox/health", key=None)[:2] == (200, {"status": "ok"})
+    status, body, headers = curl(f"{base}/machines", "POST", MACHINE)
+    assert status == 200
+    assert headers["Content-Type"] == "application/json"
+    assert headers["X-Pspace-Sandbox"] == "1"
+    machine_id = body["data"]["id"]
+    status, listed, _ = curl(f"{base}/machines")
+    assert [item["id"] for item in listed["items"]] == [machine_id]
+    assert listed["items"][0]["state"] == "ready"
+    status, error, _ = curl(f"{base}/machines", key=None)
+    assert status == 401
+    assert error["code"] == "UNAUTHORIZED"
+    status, error, _ = curl(f"{base}/machines/{machine_id}/stop", "PATCH", {})
+    assert status == 200
+
+
+def test_foreign_host_header_is_refused(served: SandboxServer) -> None:
+    response = httpx.get(
+        f"{served.url}/machines",
+        headers={"host": "attacker.example", "authorization": "Bearer sandbox-key"},
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "FORBIDDEN"
+
+
+def test_socket_faults() -> None:
+    faults = [
+        parse_fault_rule("machines-list:reset"),
+        parse_fault_rule("machines-create:commit-then-drop"),
+        parse_fault_rule("auth-session:latency=300"),
+        parse_fault_rule("machines-get:status=503,retry-after=1"),
+    ]
+    with (
+        SandboxServer(instant=True, faults=faults) as server,
+        httpx.Client(
+            base_url=server.url, headers={"authorization": "Bearer sandbox-key"}, timeout=5
+        ) as http,
+    ):
+        with pytest.raises(httpx.ReadError):
+            http.get("/machines")
+        with pytest.raises(httpx.RemoteProtocolError):
+            http.post("/machines", json={**MACHINE, "name": "ambiguous"})
+        machines = http.get("/machines").json()["items"]
+        assert [machine["name"] for machine in machines] == ["ambiguous"]
+        with pytest.raises(httpx.ReadTimeout):
+            http.get("/auth/session", timeout=0.1)
+        response = http.get("/machines/ps000000")
+        assert response.status_code == 503
+        assert response.headers["retry-after"] == "1"
+        assert http.get("/auth/session").status_code == 200
+
+
+def test_non_loopback_bind_is_refused() -> None:
+    with pytest.raises(ValueError, match="Refusing to serve"):
+        SandboxServer(host="0.0.0.0")  # noqa: S104 -- the refusal under test
+    assert is_loopback("127.0.0.1")
+    assert is_loopback("::1")
+    assert is_loopback("localhost")
+    assert not is_loopback("0.0.0.0")  # noqa: S104
+    assert not is_loopback("192.168.1.2")
+
+
+def start_server(*args: str) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pspace_py.sandbox.server", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    first_line = process.stdout.readline().strip()
+    assert first_line.startswith("PAPERSPACE_API_URL=http://127.0.0.1:"), first_line
+    return process, first_line.split("=", 1)[1]
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_serve_main_prints_url_persists_and_stops_on_signals(
+    tmp_path: Path, stop_signal: int
+) -> None:
+    state = tmp_path / "served.sqlite3"
+    process, url = start_server("--port", "0", "--instant", "--state", str(state))
+    try:
+        status, body, _ = curl(f"{url}/machines", "POST", MACHINE)
+        assert status == 200
+    finally:
+        process.send_signal(stop_signal)
+        assert process.wait(timeout=15) == 0, process.stderr.read() if process.stderr else ""
+    process, url = start_server("--port", "0", "--state", str(state))
+    try:
+        _, listed, _ = curl(f"{url}/machines")
+        assert [item["id"] for item in listed["items"]] == [body["data"]["id"]]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+
+
+def test_serve_main_rejects_bad_arguments() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pspace_py.sandbox.server", "--fault", "machines-create:explode"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "unknown fault action" in result.stderr

@@ -40,6 +40,8 @@ def confirm_by_typing(expected: str, *, yes: bool, action: str, what: str) -> No
             f"Not confirmed: {action} needs confirmation.",
             hint="Pass --yes to go ahead without a terminal.",
         )
-    answer = typer.prompt(f"Type {what} '{expected}' to confirm", default="", err=True)
+    answer = typer.prompt(
+        f"Type {what} '{expected}' to confirm", default="", show_default=False, err=True
+    )
     if answer.strip() != expected:
         raise RefusedError(f"Cancelled: '{answer.strip()}' does not match '{expected}'.")

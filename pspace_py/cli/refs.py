@@ -53,7 +53,9 @@ def pick_one(
         )
     if len(matches) > 1:
         shown = ", ".join(
-            f"{item.get('id', '?')} ({item.get('state', item.get('region', ''))})".replace(" ()", "")
+            f"{item.get('id', '?')} ({item.get('state', item.get('region', ''))})".replace(
+                " ()", ""
+            )
             for item in matches[:_MAX_CANDIDATES_SHOWN]
         )
         more = len(matches) - _MAX_CANDIDATES_SHOWN
@@ -64,6 +66,19 @@ def pick_one(
             hint="Use the ID instead.",
         )
     return matches[0]
+
+
+def _candidate(item: dict[str, Any]) -> str:
+    """An ID with what tells it apart from its namesakes."""
+    detail = next(
+        (
+            f"{key} {item[key]}" if key == "machineId" else str(item[key])
+            for key in ("state", "region", "machineId", "dtCreated")
+            if item.get(key)
+        ),
+        None,
+    )
+    return f"{item.get('id', '?')} ({detail})" if detail else str(item.get("id", "?"))
 
 
 def resolve_many(

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import typer
 
-from pspace_py.api.machine_events import MachineEventsApi
 from pspace_py.api.machines import MachinesApi
 from pspace_py.cli.context import app_context
 from pspace_py.cli.listing import ItemFilter, paging, show_list
@@ -141,21 +140,28 @@ def machine_events(
     ctx: typer.Context,
     ref: MachineRefArg,
     limit: LimitOpt = None,
+    after: AfterOpt = None,
+    asc: AscOpt = False,
+    desc: DescOpt = False,
     all_pages: AllOpt = False,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
     quiet: QuietOpt = False,
     no_header: NoHeaderOpt = False,
 ) -> None:
-    """List a machine's events (newest first)."""
+    """List a machine's events (a shortcut for 'pspace machine-event list -m REF')."""
+    from pspace_py.cli.machine_event import show_machine_events
+
     state = app_context(ctx)
     out = state.output(json_mode=json_, fields=fields, quiet=quiet, no_header=no_header)
     machine = resolve_machine(state.client(), ref)
-    query = {"machineId": machine["id"], "orderBy": "dtCreated", "order": "desc", "limit": limit}
-    events = MachineEventsApi(state.client()).iter(
-        {key: value for key, value in query.items() if value is not None}, follow=all_pages
+    show_machine_events(
+        state,
+        out,
+        machine_id=str(machine["id"]),
+        event_state_filter=None,
+        page_flags=paging(limit=limit, after=after, asc=asc, desc=desc, follow=all_pages),
     )
-    out.resources(events, cols.MACHINE_EVENT, empty_message="No events for this machine.")
 
 
 @app.command("types")

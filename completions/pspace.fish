@@ -1,0 +1,1 @@
+complete --command pspace --no-files --arguments "(env _PSPACE_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) pspace)" --condition "env _PSPACE_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) pspace"

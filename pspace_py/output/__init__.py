@@ -82,13 +82,18 @@ class Output:
         self.stdout.flush()
 
     def json_items(self, items: Iterable[dict[str, Any]]) -> int:
-        """Stream a JSON array item by item; returns how many were written."""
+        """Stream a JSON array item by item; returns how many were written.
+
+        Each item is written as soon as it arrives, so memory stays flat however
+        many pages are walked. Same text as ``json.dumps(items, indent=2)``.
+        """
+        from pspace_py.output.pretty_json import dumps_indented
+
         count = 0
         write = self.stdout.write
         for item in items:
-            write("[\n" if count == 0 else ",\n")
-            body = json.dumps(self._pick(item), indent=2, ensure_ascii=False)
-            write("  " + body.replace("\n", "\n  "))
+            write("[\n  " if count == 0 else ",\n  ")
+            write(dumps_indented(self._pick(item), "  "))
             count += 1
         write("\n]\n" if count else "[]\n")
         self.stdout.flush()

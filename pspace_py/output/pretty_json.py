@@ -1,0 +1,117 @@
+"""Indented JSON, byte for byte what ``json.dumps(obj, indent=2, ensure_ascii=False)`` writes.
+
+The standard library only has a C encoder for compact output; with ``indent`` it falls
+back to a generator-based Python encoder, which made encoding, not the API, the cost of
+``pspace machine list --all --json`` over thousands of machines. This encoder handles the
+plain JSON types (what ``json.loads`` gives back) about three times faster, using the
+C-accelerated string escaper. Anything else (subclasses, tuples, non-string keys, custom
+objects, cycles) is handed to ``json.dumps`` itself, so its output and errors stay the
+reference.
+"""
+
+from __future__ import annotations
+
+import json
+from json.encoder import encode_basestring
+from typing import Any
+
+_INFINITY = float("inf")
+_int_repr = int.__repr__
+_float_repr = float.__repr__
+# Encoded '"key": ' prefixes: list items share their keys, so most are seen thousands of times.
+_KEYS: dict[str, str] = {}
+_MAX_CACHED_KEYS = 4096
+
+
+class _NotPlainError(Exception):
+    """Met something other than dict, list, str, int, float, bool or None."""
+
+
+def dumps_indented(obj: Any, indent: str = "") -> str:
+    """``obj`` as 2-space indented JSON, every line after the first prefixed with ``indent``.
+
+    ``indent + dumps_indented(obj, indent)`` equals ``json.dumps(obj, indent=2,
+    ensure_ascii=False)`` with ``indent`` put before every line.
+    """
+    try:
+        return _value(obj, indent)
+    except (_NotPlainError, RecursionError):
+        text = json.dumps(obj, indent=2, ensure_ascii=False)
+        return text.replace("\n", "\n" + indent) if indent else text
+
+
+def _value(value: Any, indent: str) -> str:
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return _int_repr(value)
+    if kind is float:
+        return _float(value)
+    if kind is dict:
+        return _object(value, indent)
+    if kind is list:
+        return _array(value, indent)
+    raise _NotPlainError
+
+
+def _float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value == _INFINITY:
+        return "Infinity"
+    if value == -_INFINITY:
+        return "-Infinity"
+    return _float_repr(value)
+
+
+def _object(obj: dict[Any, Any], indent: str) -> str:
+    if not obj:
+        return "{}"
+    inner = indent + "  "
+    parts: list[str] = []
+    append = parts.append
+    keys = _KEYS
+    for key, value in obj.items():
+        prefix = keys.get(key) if type(key) is str else None
+        if prefix is None:
+            if type(key) is not str:
+                raise _NotPlainError
+            prefix = encode_basestring(key) + ": "
+            if len(keys) < _MAX_CACHED_KEYS:
+                keys[key] = prefix
+        # The common leaf types inline: this loop is where the time goes.
+        kind = type(value)
+        if kind is str:
+            append(prefix + encode_basestring(value))
+        elif value is None:
+            append(prefix + "null")
+        elif value is True:
+            append(prefix + "true")
+        elif value is False:
+            append(prefix + "false")
+        elif kind is int:
+            append(prefix + _int_repr(value))
+        else:
+            append(prefix + _value(value, inner))
+    return "{\n" + inner + (",\n" + inner).join(parts) + "\n" + indent + "}"
+
+
+def _array(items: list[Any], indent: str) -> str:
+    if not items:
+        return "[]"
+    inner = indent + "  "
+    return (
+        "[\n"
+        + inner
+        + (",\n" + inner).join([_value(item, inner) for item in items])
+        + "\n"
+        + indent
+        + "]"
+    )

@@ -17,11 +17,17 @@ app = group("Run the built-in sandbox: a local, stateful Paperspace API for tryi
 @app.command("serve")
 def serve(
     ctx: typer.Context,
-    host: Annotated[str, typer.Option("--host", help="Address to bind (loopback only).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port; 0 picks a free one.")] = 0,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind (loopback only).")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port; 0 picks a free one.")
+    ] = 0,
     state_file: Annotated[
         Path | None,
-        typer.Option("--state", help="SQLite file that keeps state across restarts [default: memory]."),
+        typer.Option(
+            "--state", help="SQLite file that keeps state across restarts [default: memory]."
+        ),
     ] = None,
     instant: Annotated[
         bool, typer.Option("--instant", help="Transitions finish at once (for tests).")

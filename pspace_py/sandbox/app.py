@@ -26,6 +26,7 @@ from pspace_py.sandbox.clock import Clock, SystemClock, iso_from_ms
 from pspace_py.sandbox.context import Ctx, EventFailure, Runtime
 from pspace_py.sandbox.errors import SandboxError
 from pspace_py.sandbox.faults import ConnectionDropError, FaultRule, FaultSet, malformed_body
+from pspace_py.sandbox.lifecycle import Timing
 from pspace_py.sandbox.routes import OPERATION_IDS, ROUTES_BY_OPERATION, Route, build_url_map
 from pspace_py.sandbox.store import Store
 from pspace_py.sandbox.teams import DEFAULT_API_KEY, KeyRing, Team
@@ -107,7 +108,7 @@ class SandboxApp:
     # -- public helpers ------------------------------------------------------------------------
 
     @property
-    def timing(self) -> Any:
+    def timing(self) -> Timing:
         return self.runtime.timing
 
     def reset(self) -> None:

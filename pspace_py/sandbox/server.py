@@ -79,6 +79,7 @@ class SandboxServer:
                 f"Refusing to serve the sandbox on {host}: it has no real authentication. "
                 "Use a loopback address (127.0.0.1) or pass allow_remote / --allow-remote."
             )
+        owns_app = app is None
         if app is None:
             from pspace_py.sandbox import create_app
 
@@ -87,14 +88,19 @@ class SandboxServer:
             )
         app.loopback_only = not allow_remote
         self.app = app
-        self._server = create_server(
-            app,
-            host=host,
-            port=port,
-            threads=THREADS,
-            ident="pspace-sandbox",
-            clear_untrusted_proxy_headers=True,
-        )
+        try:
+            self._server = create_server(
+                app,
+                host=host,
+                port=port,
+                threads=THREADS,
+                ident="pspace-sandbox",
+                clear_untrusted_proxy_headers=True,
+            )
+        except BaseException:
+            if owns_app:
+                app.close()  # e.g. the port is taken: do not leave the state file open
+            raise
         self._server.channel_class = _DroppingChannel
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -215,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             faults=faults,
             allow_remote=args.allow_remote,
         )
-    except (ValueError, SandboxStateError) as exc:
+    except (ValueError, OSError, SandboxStateError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

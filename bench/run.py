@@ -1,0 +1,744 @@
+#!/usr/bin/env python3
+"""pspace-py benchmark harness (issue 8): start-up, one round trip, scale, fleets.
+
+    python bench/run.py [--quick] [--reps N] [--json-out bench/results.json]
+
+Every figure is the median over repeated runs of whole processes: the installed ``pspace``
+next to this interpreter, stdout captured to a file (not a terminal), the sandbox API served
+on 127.0.0.1 by ``pspace sandbox serve`` and stopped at the end. Each measurement and its
+reference are run in turn (A, B, A, B, ...) so that load from elsewhere hits both alike; a
+warm-up run of each comes first. Bytecode is cached in a temporary PYTHONPYCACHEPREFIX, as an
+installed package has it.
+
+The table says which targets pass; the exit status is 0 either way (it is a report), and 1
+only when the harness itself could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import timeit
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+PYTHON = sys.executable
+PSPACE = str(Path(sys.executable).parent / "pspace")
+API_KEY = "sandbox-key"
+MAX_PAGE_SIZE = 120  # what pspace asks for when walking every page (checked in the run)
+SCALE_MACHINES = 10_000
+SMALL_MACHINES = 100
+FLEET_MACHINES = 100
+FLEET_LATENCY_MS = 100
+ROUND_TRIP_MACHINES = 5
+RUN_TIMEOUT_S = 600.0  # any single process; a stuck one is killed and reported
+SERVE_TIMEOUT_S = 60.0
+
+TYPER_FLOOR = "import typer"
+ROUND_TRIP_FLOOR = (
+    "import sys, typer, httpx; "
+    "httpx.get(sys.argv[1], headers={'Authorization': 'Bearer ' + sys.argv[2]}).raise_for_status()"
+)
+SHELL_LOOP = 'p="$1"; shift; for id in "$@"; do "$p" machine stop "$id" || exit 1; done'
+
+
+class HarnessError(Exception):
+    """The harness could not measure (a command failed, the sandbox did not start)."""
+
+
+# -- running processes --------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    wall_ms: float
+    maxrss_kb: int
+
+
+@dataclass
+class Runner:
+    env: dict[str, str]
+    workdir: Path
+    runs: int = 0
+
+    def run(self, cmd: Sequence[str], *, label: str) -> tuple[Sample, Path]:
+        """Run one process to the end; its wall time, its own peak RSS, and its stdout file."""
+        self.runs += 1
+        out_path = self.workdir / f"stdout-{self.runs}.txt"
+        err_path = self.workdir / f"stderr-{self.runs}.txt"
+        with out_path.open("wb") as out, err_path.open("wb") as err:
+            started = time.perf_counter()
+            proc = subprocess.Popen(
+                list(cmd), env=self.env, stdin=subprocess.DEVNULL, stdout=out, stderr=err
+            )
+            watchdog = threading.Timer(RUN_TIMEOUT_S, proc.kill)
+            watchdog.start()
+            try:
+                # wait4, not wait: the rusage of this child alone (RUSAGE_CHILDREN is a
+                # running maximum over every child so far).
+                _, status, usage = os.wait4(proc.pid, 0)
+            finally:
+                watchdog.cancel()
+            wall_ms = (time.perf_counter() - started) * 1000
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            stderr = err_path.read_text(errors="replace").strip().splitlines()[-5:]
+            raise HarnessError(
+                f"{label}: exit {proc.returncode} from {' '.join(cmd[:6])}: " + " | ".join(stderr)
+            )
+        err_path.unlink()
+        return Sample(wall_ms, usage.ru_maxrss), out_path
+
+
+def child_env(workdir: Path) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PAPERSPACE_", "PSPACE_"))
+        and key not in ("PYTHONDONTWRITEBYTECODE", "NO_COLOR", "CI")
+    }
+    env.update(
+        PAPERSPACE_API_KEY=API_KEY,
+        PSPACE_CONFIG_DIR=str(workdir / "config"),
+        PSPACE_SANDBOX_STATE=str(workdir / "sandbox.sqlite3"),
+        PYTHONPYCACHEPREFIX=str(workdir / "pycache"),
+    )
+    return env
+
+
+# -- the served sandbox -------------------------------------------------------------------------
+
+
+class ServedSandbox:
+    """``pspace sandbox serve --port 0 --instant`` on 127.0.0.1, with its admin routes."""
+
+    def __init__(self, env: dict[str, str], workdir: Path) -> None:
+        self._env = env
+        self._err_path = workdir / "sandbox-stderr.txt"
+        self._proc: subprocess.Popen[str] | None = None
+        self.api_url = ""
+        self.root_url = ""
+        self.admin: httpx.Client | None = None
+
+    def __enter__(self) -> ServedSandbox:
+        with self._err_path.open("w") as err:
+            self._proc = subprocess.Popen(
+                [PSPACE, "sandbox", "serve", "--host", "127.0.0.1", "--port", "0", "--instant"],
+                env=self._env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=err,
+                text=True,
+            )
+        try:
+            first_line = self._first_line()
+            name, _, url = first_line.strip().partition("=")
+            if name != "PAPERSPACE_API_URL" or not url.startswith("http://127.0.0.1:"):
+                raise HarnessError(f"the sandbox printed {first_line!r}, not PAPERSPACE_API_URL=")
+            self.api_url = url.rstrip("/")
+            self.root_url = self.api_url.removesuffix("/v1")
+            self.admin = httpx.Client(base_url=self.root_url, timeout=120)
+            self.call("GET", "/_sandbox/health")
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def _first_line(self) -> str:
+        assert self._proc is not None
+        assert self._proc.stdout is not None
+        stdout = self._proc.stdout
+        lines: list[str] = []
+        reader = threading.Thread(target=lambda: lines.append(stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(SERVE_TIMEOUT_S)
+        if not lines or not lines[0]:
+            err = self._err_path.read_text(errors="replace").strip()[-500:]
+            raise HarnessError(f"the sandbox did not start within {SERVE_TIMEOUT_S:.0f}s: {err}")
+        # Keep reading whatever else it prints, so its stdout pipe can never fill up.
+        threading.Thread(target=lambda: [None for _ in stdout], daemon=True).start()
+        return lines[0]
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.admin is not None:
+            self.admin.close()
+            self.admin = None
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+    def call(self, method: str, path: str, body: Any = None) -> Any:
+        assert self.admin is not None
+        response = self.admin.request(method, path, json=body)
+        if response.status_code >= 400:
+            raise HarnessError(f"{method} {path}: HTTP {response.status_code} {response.text}")
+        return response.json()
+
+    def fresh(self, machines: int, prefix: str) -> None:
+        """Empty state, no faults, then ``machines`` ready C4 machines named PREFIX0001..."""
+        self.call("POST", "/_sandbox/reset")
+        self.call("DELETE", "/_sandbox/faults")
+        self.call(
+            "POST",
+            "/_sandbox/seed",
+            {"machines": machines, "machineType": "C4", "region": "NY2", "namePrefix": prefix},
+        )
+
+    def machines(self, client: httpx.Client) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        query: dict[str, Any] = {"limit": MAX_PAGE_SIZE}
+        for _ in range(1000):  # bounded: 120,000 machines
+            page = client.get(f"{self.api_url}/machines", params=query).json()
+            items.extend(page["items"])
+            if not page["hasMore"]:
+                return items
+            query["after"] = page["nextPage"]
+        raise HarnessError("the sandbox kept answering hasMore")
+
+
+# -- results ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    name: str
+    value: float
+    unit: str
+    reference: str
+    reference_value: float | None
+    target: float | None  # the largest ratio that passes; None = reported only
+    note: str = ""
+    samples: list[float] = field(default_factory=list)
+    reference_samples: list[float] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.reference_value is None or self.reference_value == 0:
+            return None
+        return self.value / self.reference_value
+
+    @property
+    def passed(self) -> bool | None:
+        if self.error is not None:
+            return False
+        if self.target is None:
+            return None
+        ratio = self.ratio
+        return ratio is not None and ratio <= self.target
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(ratio=self.ratio, passed=self.passed)
+        return data
+
+
+def median(values: Sequence[float]) -> float:
+    return float(statistics.median(values))
+
+
+def alternate(
+    reps: int, measures: dict[str, Callable[[], float]], *, warmup: bool = True
+) -> dict[str, list[float]]:
+    """Run each measure once per round, in turn; ``reps`` rounds after one warm-up round."""
+    if warmup:
+        for measure in measures.values():
+            measure()
+    samples: dict[str, list[float]] = {name: [] for name in measures}
+    for _ in range(reps):
+        for name, measure in measures.items():
+            samples[name].append(measure())
+    return samples
+
+
+# -- the measurements ---------------------------------------------------------------------------
+
+
+def bench_startup(runner: Runner, reps: int) -> list[Result]:
+    commands = {
+        "floor": [PYTHON, "-c", TYPER_FLOOR],
+        "pspace --version": [PSPACE, "--version"],
+        "pspace --help": [PSPACE, "--help"],
+        "pspace machine list --help": [PSPACE, "machine", "list", "--help"],
+    }
+    _, out = runner.run(commands["pspace --version"], label="pspace --version")
+    if not out.read_text().startswith("pspace-py "):
+        raise HarnessError(f"pspace --version printed {out.read_text()!r}")
+
+    def timed(cmd: list[str], label: str) -> Callable[[], float]:
+        return lambda: runner.run(cmd, label=label)[0].wall_ms
+
+    samples = alternate(reps, {name: timed(cmd, name) for name, cmd in commands.items()})
+    floor = samples.pop("floor")
+    targets = {"pspace --version": 1.3, "pspace --help": 1.5, "pspace machine list --help": None}
+    return [
+        Result(
+            name=name,
+            value=median(values),
+            unit="ms",
+            reference="python -c 'import typer'",
+            reference_value=median(floor),
+            target=targets[name],
+            samples=values,
+            reference_samples=floor,
+        )
+        for name, values in samples.items()
+    ]
+
+
+def bench_round_trip(runner: Runner, sandbox: ServedSandbox, reps: int) -> Result:
+    sandbox.fresh(ROUND_TRIP_MACHINES, "rt-")
+    # The URL `pspace machine list` asks for (one page, the API's default size).
+    url = f"{sandbox.api_url}/machines?orderBy=dtCreated"
+    pspace = [PSPACE, "machine", "list", "--json"]
+    floor = [PYTHON, "-c", ROUND_TRIP_FLOOR, url, API_KEY]
+    _, out = runner.run(pspace, label="machine list --json")
+    listed = json.loads(out.read_text())
+    if len(listed) != ROUND_TRIP_MACHINES:
+        raise HarnessError(f"machine list --json gave {len(listed)} machines")
+    samples = alternate(
+        reps,
+        {
+            "pspace": lambda: runner.run(pspace, label="machine list --json")[0].wall_ms,
+            "floor": lambda: runner.run(floor, label="round-trip floor")[0].wall_ms,
+        },
+    )
+    return Result(
+        name=f"pspace machine list --json ({ROUND_TRIP_MACHINES} machines)",
+        value=median(samples["pspace"]),
+        unit="ms",
+        reference="python -c 'import typer, httpx; httpx.get(URL)'",
+        reference_value=median(samples["floor"]),
+        target=1.3,
+        samples=samples["pspace"],
+        reference_samples=samples["floor"],
+    )
+
+
+def sent_page_size(sandbox: ServedSandbox) -> int | None:
+    """The `limit` pspace sent on its GET /machines calls, from the sandbox's request log."""
+    log = sandbox.call("GET", "/_sandbox/requests")["items"]
+    limits = {
+        entry["query"].get("limit")
+        for entry in log
+        if entry["method"] == "GET" and entry["path"].endswith("/machines")
+    }
+    if len(limits) != 1:
+        raise HarnessError(f"pspace sent several page sizes: {limits}")
+    limit = limits.pop()
+    return None if limit is None else int(limit)
+
+
+def raw_page_fetches(sandbox: ServedSandbox, client: httpx.Client, limit: int | None) -> float:
+    """Sum of the page fetches (GET, and parsing it for the cursor) over every page, in ms."""
+    query: dict[str, Any] = {"orderBy": "dtCreated"}
+    if limit is not None:
+        query["limit"] = limit
+    total = 0.0
+    count = 0
+    for _ in range(10_000):  # bounded
+        started = time.perf_counter()
+        response = client.get(f"{sandbox.api_url}/machines", params=query)
+        response.raise_for_status()
+        page = response.json()
+        total += time.perf_counter() - started
+        count += len(page["items"])
+        if not page["hasMore"]:
+            break
+        query["after"] = page["nextPage"]
+    if count != SCALE_MACHINES:
+        raise HarnessError(f"the raw fetch saw {count} machines, not {SCALE_MACHINES}")
+    return total * 1000
+
+
+def bench_scale(runner: Runner, sandbox: ServedSandbox, reps: int) -> list[Result]:
+    command = [PSPACE, "machine", "list", "--all", "--json"]
+    label = "machine list --all --json"
+
+    sandbox.fresh(SMALL_MACHINES, "small-")
+    small = alternate(reps, {"small": lambda: runner.run(command, label=label)[0].maxrss_kb})
+
+    sandbox.fresh(SCALE_MACHINES, "scale-")
+    sandbox.call("DELETE", "/_sandbox/requests")
+    _, out = runner.run(command, label=label)  # also the warm-up
+    listed = json.loads(out.read_text())
+    if len(listed) != SCALE_MACHINES:
+        raise HarnessError(f"{label} gave {len(listed)} machines, not {SCALE_MACHINES}")
+    del listed
+    limit = sent_page_size(sandbox)
+
+    rss: list[float] = []
+
+    def pspace_run() -> float:
+        sample, _ = runner.run(command, label=label)
+        rss.append(sample.maxrss_kb)
+        return sample.wall_ms
+
+    with httpx.Client(headers={"Authorization": f"Bearer {API_KEY}"}, timeout=120) as client:
+        wall = alternate(
+            reps,
+            {
+                "pspace": pspace_run,
+                "raw": lambda: raw_page_fetches(sandbox, client, limit),
+            },
+            warmup=False,
+        )
+    pages = -(-SCALE_MACHINES // (limit or 20))
+    size = f"limit={limit}" if limit is not None else "no limit (API default)"
+    return [
+        Result(
+            name=f"machine list --all --json, {SCALE_MACHINES:,} machines: wall",
+            value=median(wall["pspace"]),
+            unit="ms",
+            reference=f"sum of raw page fetches ({pages} pages, {size}, as pspace sent)",
+            reference_value=median(wall["raw"]),
+            target=1.2,
+            samples=wall["pspace"],
+            reference_samples=wall["raw"],
+        ),
+        Result(
+            name=f"machine list --all --json, {SCALE_MACHINES:,} machines: peak RSS",
+            value=median(rss) / 1024,
+            unit="MB",
+            reference=f"same command over {SMALL_MACHINES} machines",
+            reference_value=median(small["small"]) / 1024,
+            target=1.5,
+            samples=[value / 1024 for value in rss],
+            reference_samples=[value / 1024 for value in small["small"]],
+        ),
+    ]
+
+
+def bench_fleet(
+    runner: Runner, sandbox: ServedSandbox, reps: int, *, with_ids_variant: bool
+) -> list[Result]:
+    prefix = "fleet-"
+    latency = {"operation": "*", "action": "latency", "latencyMs": FLEET_LATENCY_MS, "times": 0}
+    client = httpx.Client(headers={"Authorization": f"Bearer {API_KEY}"}, timeout=120)
+
+    def prepared() -> list[str]:
+        sandbox.fresh(FLEET_MACHINES, prefix)
+        ids = [machine["id"] for machine in sandbox.machines(client)]
+        if len(ids) != FLEET_MACHINES:
+            raise HarnessError(f"seeded {len(ids)} fleet machines, not {FLEET_MACHINES}")
+        sandbox.call("POST", "/_sandbox/faults", latency)
+        return ids
+
+    def all_stopped(label: str) -> None:
+        sandbox.call("DELETE", "/_sandbox/faults")
+        states = {machine["state"] for machine in sandbox.machines(client)}
+        if states != {"off"}:
+            raise HarnessError(f"{label}: after stopping, machine states are {states}")
+
+    def bulk() -> float:
+        prepared()
+        command = [PSPACE, "machine", "stop", "--all", "--name-glob", f"{prefix}*", "--yes"]
+        wall = runner.run(command, label="bulk stop")[0].wall_ms
+        all_stopped("bulk stop")
+        return wall
+
+    def bulk_ids() -> float:
+        ids = prepared()
+        wall = runner.run([PSPACE, "machine", "stop", *ids], label="bulk stop by IDs")[0].wall_ms
+        all_stopped("bulk stop by IDs")
+        return wall
+
+    def loop() -> float:
+        ids = prepared()
+        command = ["/bin/sh", "-c", SHELL_LOOP, "loop", PSPACE, *ids]
+        wall = runner.run(command, label="shell loop")[0].wall_ms
+        all_stopped("shell loop")
+        return wall
+
+    measures = {"bulk": bulk, "loop": loop}
+    if with_ids_variant:
+        measures["ids"] = bulk_ids
+    try:
+        samples = alternate(reps, measures, warmup=False)
+    finally:
+        client.close()
+    loop_median = median(samples["loop"])
+    results = [
+        Result(
+            name=f"stop {FLEET_MACHINES} machines ({FLEET_LATENCY_MS} ms latency): "
+            f"machine stop --all --name-glob '{prefix}*' --yes",
+            value=median(samples["bulk"]),
+            unit="ms",
+            reference=f"shell loop of {FLEET_MACHINES} 'pspace machine stop ID'",
+            reference_value=loop_median,
+            target=0.1,
+            note=f"{loop_median / median(samples['bulk']):.1f}x faster (target >= 10x)",
+            samples=samples["bulk"],
+            reference_samples=samples["loop"],
+        )
+    ]
+    if with_ids_variant:
+        results.append(
+            Result(
+                name=f"stop {FLEET_MACHINES} machines ({FLEET_LATENCY_MS} ms latency): "
+                f"machine stop ID x{FLEET_MACHINES}",
+                value=median(samples["ids"]),
+                unit="ms",
+                reference="the same shell loop",
+                reference_value=loop_median,
+                target=None,
+                note=f"{loop_median / median(samples['ids']):.1f}x faster",
+                samples=samples["ids"],
+                reference_samples=samples["loop"],
+            )
+        )
+    return results
+
+
+def bench_sandbox_get(machines: int, number: int) -> Result:
+    """The sandbox's own work for GET /machines/{id}: its WSGI app called in-process."""
+    from pspace_py.sandbox import create_app
+
+    app = create_app(instant=True)
+    base = {
+        "REQUEST_METHOD": "GET",
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "QUERY_STRING": "",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_ACCEPT": "application/json",
+        "HTTP_AUTHORIZATION": f"Bearer {API_KEY}",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+
+    def call(method: str, path: str, body: bytes = b"") -> tuple[str, bytes]:
+        import io
+
+        status: list[str] = []
+        environ = dict(
+            base,
+            REQUEST_METHOD=method,
+            PATH_INFO=path,
+            CONTENT_LENGTH=str(len(body)),
+            CONTENT_TYPE="application/json",
+        )
+        environ["wsgi.input"] = io.BytesIO(body)
+        chunks = app(environ, lambda s, h, e=None: status.append(s))
+        data = b"".join(chunks)
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+        return status[0], data
+
+    seed = json.dumps({"machines": machines, "namePrefix": "get-"}).encode()
+    status, data = call("POST", "/_sandbox/seed", seed)
+    if not status.startswith("200"):
+        raise HarnessError(f"in-process seed: {status} {data[:200]!r}")
+    machine_id = json.loads(data)["lastId"]
+    path = f"/v1/machines/{machine_id}"
+    status, data = call("GET", path)
+    if not status.startswith("200") or json.loads(data)["id"] != machine_id:
+        raise HarnessError(f"in-process GET {path}: {status} {data[:200]!r}")
+    runs = timeit.repeat(lambda: call("GET", path), number=number, repeat=5)
+    per_call = [run / number * 1000 for run in runs]
+    return Result(
+        name=f"sandbox GET /machines/{{id}}, in-process WSGI ({machines:,} machines)",
+        value=min(per_call),
+        unit="ms",
+        reference="1 ms",
+        reference_value=1.0,
+        target=1.0,
+        note=f"best of 5 x {number} calls (median {median(per_call):.3f} ms)",
+        samples=per_call,
+    )
+
+
+# -- the report ---------------------------------------------------------------------------------
+
+
+def format_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "ms" and value < 10:
+        return f"{value:.3f} ms"
+    return f"{value:,.1f} {unit}"
+
+
+def print_table(results: list[Result]) -> None:
+    rows = [("measurement", "median", "reference", "ref. median", "ratio", "target", "result")]
+    for result in results:
+        ratio = result.ratio
+        verdict = {True: "pass", False: "FAIL", None: "info"}[result.passed]
+        if result.error is not None:
+            verdict = "ERROR"
+        rows.append(
+            (
+                result.name,
+                format_value(result.value, result.unit) if result.error is None else "-",
+                result.reference,
+                format_value(result.reference_value, result.unit),
+                "-" if ratio is None or result.error else f"{ratio:.2f}",
+                "-" if result.target is None else f"<= {result.target:.2f}",
+                verdict,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for index, row in enumerate(rows):
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+        if index == 0:
+            print("  ".join("-" * width for width in widths))
+    notes = [
+        f"  {result.name}: {result.error or result.note}"
+        for result in results
+        if result.note or result.error
+    ]
+    if notes:
+        print("\nNotes:")
+        print("\n".join(notes))
+    failed = [result.name for result in results if result.passed is False]
+    print()
+    if failed:
+        print(f"{len(failed)} target(s) FAILED:")
+        for name in failed:
+            print(f"  - {name}")
+    else:
+        print("Every target passed.")
+
+
+def environment() -> dict[str, Any]:
+    try:
+        load = list(os.getloadavg())
+    except OSError:
+        load = []
+    return {
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average_at_start": load,
+        "pspace": PSPACE,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="Few repetitions (development).")
+    parser.add_argument("--reps", type=int, help="Repetitions of the start-up measurements.")
+    parser.add_argument("--json-out", type=Path, help="Write the results as JSON here.")
+    parser.add_argument(
+        "--only",
+        choices=("startup", "round-trip", "scale", "fleet", "sandbox"),
+        action="append",
+        help="Run only these groups (repeatable).",
+    )
+    args = parser.parse_args(argv)
+    if not Path(PSPACE).exists():
+        print(f"No pspace next to {PYTHON}: pip install -e . first.", file=sys.stderr)
+        return 1
+    groups = set(args.only or ("startup", "round-trip", "scale", "fleet", "sandbox"))
+    startup_reps = args.reps or (7 if args.quick else 31)
+    trip_reps = args.reps or (7 if args.quick else 21)
+    scale_reps = 3 if args.quick else 9
+    fleet_reps = 1 if args.quick else 3
+
+    started = time.time()
+    info = environment()
+    results: list[Result] = []
+
+    def group(name: str, measure: Callable[[], list[Result]]) -> None:
+        """Run one group; a group that cannot measure is reported as an error row."""
+        print(f"{name} ...", file=sys.stderr, flush=True)
+        try:
+            results.extend(measure())
+        except HarnessError as error:
+            print(f"bench: {name}: {error}", file=sys.stderr)
+            results.append(Result(name, 0.0, "ms", "-", None, None, error=str(error)))
+
+    with tempfile.TemporaryDirectory(prefix="pspace-bench-") as temp:
+        workdir = Path(temp)
+        env = child_env(workdir)
+        runner = Runner(env, workdir)
+        if "startup" in groups:
+            group("start-up", lambda: bench_startup(runner, startup_reps))
+        if groups & {"round-trip", "scale", "fleet"}:
+            try:
+                sandbox = ServedSandbox(env, workdir).__enter__()
+            except HarnessError as error:
+                print(f"bench: cannot serve the sandbox: {error}", file=sys.stderr)
+                return 1
+            try:
+                runner.env = dict(env, PAPERSPACE_API_URL=sandbox.api_url)
+                if "round-trip" in groups:
+                    group("one round trip", lambda: [bench_round_trip(runner, sandbox, trip_reps)])
+                if "scale" in groups:
+                    group(
+                        f"{SCALE_MACHINES:,} machines",
+                        lambda: bench_scale(runner, sandbox, scale_reps),
+                    )
+                if "fleet" in groups:
+                    group(
+                        "fleets (a few minutes)",
+                        lambda: bench_fleet(runner, sandbox, fleet_reps, with_ids_variant=True),
+                    )
+            finally:
+                sandbox.close()
+        if "sandbox" in groups:
+            number = 300 if args.quick else 2000
+            group("sandbox in-process", lambda: [bench_sandbox_get(SCALE_MACHINES, number)])
+
+    print()
+    print_table(results)
+    elapsed = time.time() - started
+    print(
+        f"\n{'quick' if args.quick else 'full'} run, {elapsed:.0f} s; {info['cpus']} CPUs, "
+        f"load average at start {', '.join(f'{x:.2f}' for x in info['load_average_at_start'])}"
+    )
+    if args.json_out:
+        document = {
+            "command": " ".join([Path(PYTHON).name, "bench/run.py", *(argv or sys.argv[1:])]),
+            "quick": args.quick,
+            "repetitions": {
+                "startup": startup_reps,
+                "round_trip": trip_reps,
+                "scale": scale_reps,
+                "fleet": fleet_reps,
+            },
+            "environment": info,
+            "elapsed_s": round(elapsed, 1),
+            "results": [result.as_json() for result in results],
+            "failed": [result.name for result in results if result.passed is False],
+        }
+        args.json_out.parent.mkdir(parents=True, exist_ok=True)
+        args.json_out.write_text(json.dumps(document, indent=2) + "\n")
+        print(f"Results written to {args.json_out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

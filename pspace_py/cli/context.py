@@ -99,9 +99,16 @@ class AppContext:
         settings = self.settings()
         transport = self.transport
         if transport is None and settings.sandbox:
-            from pspace_py.sandbox import in_process_transport
+            from pspace_py.sandbox import SandboxStateError, in_process_transport
 
-            transport = in_process_transport()
+            try:
+                transport = in_process_transport()
+            except SandboxStateError as error:
+                raise sandbox_state_error(
+                    error,
+                    hint="'pspace --sandbox' keeps its state there; set PSPACE_SANDBOX_STATE "
+                    "to use another file.",
+                ) from None
         return ApiClient(
             settings.api_url,
             api_key,
@@ -143,6 +150,13 @@ class AppContext:
         if self._client is not None:
             self._client.close()
             self._client = None
+
+
+def sandbox_state_error(error: Exception, *, hint: str | None = None) -> PspaceError:
+    """A sandbox state file that cannot be used: a one-line error (exit 1), not a crash."""
+    from pspace_py.errors import ConfigError
+
+    return ConfigError(str(error), hint=hint)
 
 
 def app_context(ctx: typer.Context) -> AppContext:

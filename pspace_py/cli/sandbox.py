@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from pspace_py.cli.context import app_context
+from pspace_py.cli.context import app_context, sandbox_state_error
 from pspace_py.cli.options import group
-from pspace_py.errors import UsageError
+from pspace_py.errors import PspaceError, UsageError
 
 app = group("Run the built-in sandbox: a local, stateful Paperspace API for trying and testing.")
 
@@ -46,6 +46,7 @@ def serve(
 ) -> None:
     """Serve the sandbox API; prints PAPERSPACE_API_URL=... first, stops on Ctrl-C."""
     from pspace_py.sandbox.faults import parse_fault_rule
+    from pspace_py.sandbox.server import is_loopback
     from pspace_py.sandbox.server import serve as serve_sandbox
 
     state = app_context(ctx)
@@ -54,15 +55,27 @@ def serve(
         rules = [parse_fault_rule(rule) for rule in faults or []]
     except ValueError as error:
         raise UsageError(f"Bad --fault rule: {error}") from None
-    serve_sandbox(
-        host=host,
-        port=port,
-        state_path=state_file,
-        api_keys=tuple(api_keys or ()),
-        instant=instant,
-        faults=rules,
-        allow_remote=allow_remote,
-    )
+    if not allow_remote and not is_loopback(host):
+        raise UsageError(
+            f"Refusing to serve the sandbox on {host}: it has no real authentication.",
+            hint="Use a loopback address (127.0.0.1), or pass --allow-remote.",
+        )
+    from pspace_py.sandbox import SandboxStateError
+
+    try:
+        serve_sandbox(
+            host=host,
+            port=port,
+            state_path=state_file,
+            api_keys=tuple(api_keys or ()),
+            instant=instant,
+            faults=rules,
+            allow_remote=allow_remote,
+        )
+    except SandboxStateError as error:
+        raise sandbox_state_error(error) from None
+    except OSError as error:  # the address is taken or not this machine's
+        raise PspaceError(f"Cannot serve on {host}:{port}: {error.strerror or error}.") from None
 
 
 @app.command("reset")

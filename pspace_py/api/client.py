@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -29,7 +30,7 @@ from pspace_py.api.errors import (
     ServerError,
     error_class_for_status,
 )
-from pspace_py.redact import redact, redact_headers, register_secret
+from pspace_py.redact import excerpt, redact, redact_header, register_secret
 
 if TYPE_CHECKING:
     # httpx costs ~45 ms to import: only code paths that send a request pay for it,
@@ -43,7 +44,14 @@ CONNECT_TIMEOUT = 10.0
 # The API's largest page: what a walk over every page asks for unless told otherwise.
 MAX_PAGE_SIZE = 120
 _LOGGED_BODY_LIMIT = 2000
+# How much of a body is read for the debug log: redacted first, then cut to the limit.
+_LOGGED_BODY_WINDOW = 64 * 1024
 _ERROR_TEXT_LIMIT = 200
+# A server's error message, and each of its issues, as shown: one line, at most this long.
+_MESSAGE_LIMIT = 300
+_ISSUES_SHOWN = 5
+# Control characters a debug line must not pass to the terminal (newline and tab are fine).
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 JsonObject = dict[str, Any]
 
@@ -81,6 +89,7 @@ class ApiClient:
 
         register_secret(api_key)
         self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
         self.retry_policy = retry_rules.RetryPolicy(retries=retries)
         self._sleep = sleep
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
@@ -250,7 +259,10 @@ class ApiClient:
             ) from None
         except httpx.TimeoutException:
             raise ApiUnreachableError(
-                f"The API did not answer {method} {path} in time.", method=method, path=path
+                f"The API did not answer {method} {path} within {self.timeout:g}s "
+                "(--http-timeout).",
+                method=method,
+                path=path,
             ) from None
         except httpx.TransportError as error:
             raise ApiUnreachableError(
@@ -309,21 +321,37 @@ class ApiClient:
     def _log_request(self, request: httpx.Request, content: bytes | None) -> None:
         if not log.isEnabledFor(logging.DEBUG):
             return
-        log.debug("> %s %s", request.method, redact(str(request.url)))
-        for name, value in redact_headers(request.headers).items():
-            log.debug("> %s: %s", name, value)
+        log.debug("> %s %s", request.method, _printable(redact(str(request.url))))
+        _log_headers(">", request.headers)
         if content:
-            log.debug("> %s", redact(content.decode(errors="replace")[:_LOGGED_BODY_LIMIT]))
+            log.debug("> %s", _body_excerpt(content))
 
     def _log_response(self, response: httpx.Response, elapsed_ms: float) -> None:
         if not log.isEnabledFor(logging.DEBUG):
             return
-        log.debug("< %s %s (%.0f ms)", response.status_code, response.reason_phrase, elapsed_ms)
-        for name, value in redact_headers(response.headers).items():
-            log.debug("< %s: %s", name, value)
-        text = response.content[:_LOGGED_BODY_LIMIT].decode(errors="replace")
-        if text:
-            log.debug("< %s", redact(text))
+        reason = _printable(redact(response.reason_phrase))
+        log.debug("< %s %s (%.0f ms)", response.status_code, reason, elapsed_ms)
+        _log_headers("<", response.headers)
+        if response.content:
+            log.debug("< %s", _body_excerpt(response.content))
+
+
+def _log_headers(direction: str, headers: httpx.Headers) -> None:
+    """Headers as sent or received (their own spelling), credentials masked."""
+    for raw_name, raw_value in headers.raw:
+        name = raw_name.decode("latin-1")
+        value = redact_header(name, raw_value.decode("latin-1"))
+        log.debug("%s %s: %s", direction, _printable(name), _printable(value))
+
+
+def _body_excerpt(content: bytes) -> str:
+    text = content[:_LOGGED_BODY_WINDOW].decode(errors="replace")
+    return _printable(excerpt(text, _LOGGED_BODY_LIMIT))
+
+
+def _printable(text: str) -> str:
+    """Terminal control characters shown escaped, as everything else printed is."""
+    return _CONTROL_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class _PageFetch:
@@ -407,7 +435,7 @@ def _parse_json(response: httpx.Response) -> Any:
         return _NOT_JSON
     try:
         return json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python recurses
         return _NOT_JSON
 
 
@@ -416,24 +444,19 @@ def _looks_like_error(body: JsonObject) -> bool:
     return "code" in body and "message" in body and len(body) <= 3
 
 
-def _error_from_response(
-    response: httpx.Response, body: Any, method: str, path: str
-) -> ApiError:
+def _error_from_response(response: httpx.Response, body: Any, method: str, path: str) -> ApiError:
     status = response.status_code
     error_class = error_class_for_status(status) if status >= 400 else InvalidResponseError
     retry_after = retry_rules.parse_retry_after(response.headers.get("retry-after"))
-    if isinstance(body, dict) and isinstance(body.get("message"), str):
-        message = body["message"]
-        code = body.get("code") if isinstance(body.get("code"), str) else None
-        issues = [
-            str(issue.get("message"))
-            for issue in body.get("issues") or []
-            if isinstance(issue, dict) and issue.get("message")
-        ]
+    message = _server_text(body.get("message")) if isinstance(body, dict) else ""
+    if message:
+        code = _server_text(body.get("code"), 60) or None
+        issues = _issues(body.get("issues"))
     else:
         snippet = response.content[:_ERROR_TEXT_LIMIT].decode(errors="replace").strip()
         kind = "empty body" if not snippet else f"{_content_type(response)} body"
-        message = f"HTTP {status} {response.reason_phrase or ''}".strip() + f" ({kind})"
+        reason = _server_text(response.reason_phrase, 60)
+        message = f"HTTP {status} {reason}".strip() + f" ({kind})"
         code, issues = None, []
     kwargs: dict[str, Any] = {
         "status": status,
@@ -448,6 +471,32 @@ def _error_from_response(
     if isinstance(error, ServerError):
         error.retry_after = retry_after
     return error
+
+
+def _server_text(value: Any, limit: int = _MESSAGE_LIMIT) -> str:
+    """A string from an error body as it may be shown: one line, bounded, secrets masked.
+
+    Anything but a string is no text at all. Control characters other than
+    whitespace are left for the output layer to show escaped.
+    """
+    if not isinstance(value, str):
+        return ""
+    return excerpt(" ".join(value.split()), limit)
+
+
+def _issues(value: Any) -> list[str]:
+    """The messages of an error body's ``issues``, whatever shape it came in."""
+    if not isinstance(value, list):
+        return []
+    messages = (
+        _server_text(issue.get("message"), _ERROR_TEXT_LIMIT)
+        for issue in value
+        if isinstance(issue, dict)
+    )
+    shown = [message for message in messages if message]
+    if len(shown) > _ISSUES_SHOWN:
+        shown = [*shown[:_ISSUES_SHOWN], f"and {len(shown) - _ISSUES_SHOWN} more"]
+    return shown
 
 
 def parse_page(body: Any, path: str) -> Page:

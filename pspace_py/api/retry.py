@@ -12,6 +12,7 @@ reconcile. Waits use capped exponential backoff with full jitter, and honour
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -26,6 +27,9 @@ from pspace_py.api.errors import (
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"})
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 AMBIGUOUS_STATUSES = frozenset({500, 502, 504})
+_DELAY_SECONDS = re.compile(r"[0-9]+")
+_MAX_DELAY_DIGITS = 12
+_FAR_FUTURE = 1e12
 
 
 @dataclass(frozen=True)
@@ -42,20 +46,31 @@ class RetryPolicy:
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header; None when absent or garbage."""
+    """Seconds to wait from a ``Retry-After`` header; None when absent or garbage.
+
+    RFC 9110: ASCII digits (delay-seconds) or an HTTP date. Anything else (``1.5``,
+    ``-5``, ``soon``, non-ASCII digits, an impossible date) is garbage and None,
+    never an exception: the header comes from the network. The result is finite
+    and >= 0; clamping it to the policy's cap is :func:`delay_before_retry`'s job.
+    """
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if _DELAY_SECONDS.fullmatch(value):
+        # A huge number of seconds is still "wait as long as you may" (then clamped).
+        return float(value) if len(value) <= _MAX_DELAY_DIGITS else _FAR_FUTURE
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     now = now or datetime.now(timezone.utc)
-    return max(0.0, (when - now).total_seconds())
+    try:
+        seconds = (when - now).total_seconds()
+    except OverflowError:  # pragma: no cover - datetimes within 1..9999 never overflow
+        return None
+    return max(0.0, seconds)
 
 
 def backoff_delay(attempt: int, policy: RetryPolicy, rng: random.Random) -> float:

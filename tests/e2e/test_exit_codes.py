@@ -1,0 +1,311 @@
+"""Exit codes are a public contract (README "Exit codes"): one test per code, scenario by scenario.
+
+Every scenario runs the installed `pspace` in a subprocess against a served sandbox on loopback
+(or nothing at all, for "unreachable") and checks the code and the one `Error:` line on stderr.
+The only exception is the "unexpected error" half of exit 1: no real input makes the CLI crash
+on purpose, so that one runs in-process with an API method monkeypatched to raise RuntimeError.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.helpers import (
+    PSPACE,
+    Result,
+    ServedSandbox,
+    closed_port,
+    pspace_env,
+    run_pspace,
+)
+
+pytestmark = pytest.mark.e2e
+
+Pspace = Callable[..., Result]
+CREATE = (
+    "machine", "create", "--machine-type", "C5", "--template-id", "t0nspur5",
+    "--region", "NY2", "--disk-size", "50",
+)  # fmt: skip
+
+
+def create(pspace: Pspace, name: str, *extra: str) -> dict[str, Any]:
+    result = pspace(*CREATE, "-n", name, "--json", *extra)
+    assert result.code == 0, result.describe()
+    data: dict[str, Any] = result.json()["data"]
+    return data
+
+
+def api_calls(server: ServedSandbox) -> list[str]:
+    """`METHOD /path` of every /v1 request the server has answered since the last reset."""
+    return [f"{entry.get('method')} {entry.get('path')}" for entry in server.requests()]
+
+
+# -- 0 ----------------------------------------------------------------------------------------
+
+
+def test_0_success(pspace: Pspace) -> None:
+    created = create(pspace, "zero")
+    result = pspace("machine", "list", "--json")
+    assert result.code == 0
+    assert [item["id"] for item in result.json()] == [created["id"]]
+    assert "Error" not in result.stderr
+
+
+# -- 1 ----------------------------------------------------------------------------------------
+
+
+def test_1_general_error_from_a_broken_config_file(pspace: Pspace, home: Path) -> None:
+    config = home / "config" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[profiles.default\napi_key = 'x'\n")
+    result = pspace("machine", "list", api_key=None)
+    assert result.code == 1, result.describe()
+    assert result.error_line.startswith(f"Error: Config file {config} is not valid TOML")
+    assert "Fix or delete the file" in result.error_line
+    assert result.stdout == ""
+
+
+def test_1_general_error_from_a_file_that_is_not_sandbox_state(home: Path) -> None:
+    state = home / "not-state.sqlite3"
+    state.write_text("these are my notes, not a database\n")
+    env = pspace_env(home, None, api_key=None, PSPACE_SANDBOX_STATE=str(state))
+    result = run_pspace("--sandbox", "machine", "list", env=env)
+    assert result.code == 1, result.describe()
+    assert result.error_line.startswith(
+        f"Error: {state} is not a pspace sandbox state file (SQLite says: file is not a database)."
+    )
+    assert "PSPACE_SANDBOX_STATE" in result.error_line
+    assert "Unexpected" not in result.stderr
+    assert state.read_text() == "these are my notes, not a database\n"  # left alone
+
+
+def test_1_unexpected_error_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process (CliRunner): an exception pspace does not expect is one line and exit 1."""
+    import httpx
+    from typer.testing import CliRunner
+
+    from pspace_py.api.machines import MachinesApi
+    from pspace_py.cli.context import AppContext
+    from pspace_py.cli.main import app
+    from pspace_py.sandbox import create_app
+
+    def explode(self: object, query: object) -> None:
+        raise RuntimeError("the page walker fell over")
+
+    monkeypatch.setattr(MachinesApi, "page", explode)
+    state = AppContext(transport=httpx.WSGITransport(app=create_app(instant=True)))
+    result = CliRunner().invoke(app, ["--sandbox", "machine", "list"], obj=state)
+    assert result.exit_code == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [
+        "Error: Unexpected error: RuntimeError: the page walker fell over. "
+        "Run again with --debug for details, and report it if it persists."
+    ]
+    assert result.stdout == ""
+
+
+# -- 2 ----------------------------------------------------------------------------------------
+
+
+def test_2_usage_unknown_flag(pspace: Pspace, sandbox: ServedSandbox) -> None:
+    result = pspace("machine", "list", "--colour-me-surprised")
+    assert result.code == 2
+    assert result.error_line == (
+        "Error: No such option: --colour-me-surprised. See 'pspace machine list --help'."
+    )
+    assert api_calls(sandbox) == []
+
+
+def test_2_usage_bad_disk_size_is_caught_before_any_request(
+    pspace: Pspace, sandbox: ServedSandbox
+) -> None:
+    result = pspace(*CREATE[:-1], "51", "-n", "odd-disk", "--yes")
+    assert result.code == 2
+    assert result.error_line == (
+        "Error: Disk size 51 GB is not offered. Use one of: 50, 100, 250, 500, 1000, 2000."
+    )
+    assert api_calls(sandbox) == []
+
+
+# -- 3 ----------------------------------------------------------------------------------------
+
+
+def test_3_not_logged_in(pspace: Pspace, sandbox: ServedSandbox) -> None:
+    result = pspace("machine", "list", api_key=None)
+    assert result.code == 3
+    assert result.error_line.startswith("Error: Not logged in. Run 'pspace login'")
+    assert "PAPERSPACE_API_KEY" in result.error_line
+    assert api_calls(sandbox) == []
+
+
+def test_3_rejected_key(pspace: Pspace) -> None:
+    secret = "not-a-key-the-sandbox-knows-4242"
+    result = pspace("machine", "list", api_key=secret)
+    assert result.code == 3
+    assert "(HTTP 401" in result.error_line
+    assert "Check the key" in result.error_line
+    assert secret not in result.stderr + result.stdout
+
+
+# -- 4 ----------------------------------------------------------------------------------------
+
+
+def test_4_not_found(pspace: Pspace) -> None:
+    result = pspace("machine", "get", "no-such-box")
+    assert result.code == 4
+    assert result.error_line == (
+        "Error: No machine has the ID or name 'no-such-box'. List them with 'pspace machine list'."
+    )
+
+
+# -- 5 ----------------------------------------------------------------------------------------
+
+
+def test_5_refused_by_the_api_conflict(pspace: Pspace) -> None:
+    machine = create(pspace, "running", "--wait")
+    result = pspace("machine", "start", "running")
+    assert result.code == 5, result.describe()
+    assert "(HTTP 409" in result.error_line
+    assert result.stdout == ""
+    shown = pspace("machine", "get", machine["id"], "--json").json()
+    assert shown["state"] == "ready"
+
+
+def test_5_destructive_without_yes_and_without_a_terminal(
+    pspace: Pspace, sandbox: ServedSandbox
+) -> None:
+    machine = create(pspace, "keepme")
+    result = pspace("machine", "deactivate", "keepme", timeout=15)
+    assert result.code == 5
+    assert result.error_line == (
+        "Error: Not confirmed: deactivating a machine needs confirmation. "
+        "Pass --yes to go ahead without a terminal."
+    )
+    calls = api_calls(sandbox)
+    assert calls, "the name was not even looked up"
+    assert not [call for call in calls if call.startswith("DELETE")]
+    assert pspace("machine", "get", machine["id"]).code == 0
+    # The same command with --yes goes ahead: the refusal above was only about confirming.
+    assert pspace("machine", "deactivate", "keepme", "--stop", "--yes").code == 0
+    assert [call for call in api_calls(sandbox) if call.startswith("DELETE")]
+
+
+# -- 6 ----------------------------------------------------------------------------------------
+
+
+def test_6_unreachable_closed_port(home: Path) -> None:
+    port = closed_port()
+    env = pspace_env(home, f"http://127.0.0.1:{port}/v1")
+    started = time.monotonic()
+    result = run_pspace("machine", "list", "--retries", "1", env=env, timeout=30)
+    assert result.code == 6
+    assert result.error_line.startswith("Error: Cannot connect to 127.0.0.1")
+    assert "(no response)" in result.error_line
+    assert "Check the network and the API URL" in result.error_line
+    assert time.monotonic() - started < 20
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("html", "HTTP 502 Bad Gateway (text/html body)"),
+        ("not-json", "with a body that is not JSON (text/plain)"),
+    ],
+)
+def test_6_malformed_response(
+    pspace: Pspace, sandbox: ServedSandbox, body: str, expected: str
+) -> None:
+    sandbox.fault(operation="machines-list", body=body, times=0)
+    result = pspace("machine", "list", "--retries", "0")
+    assert result.code == 6, result.describe()
+    assert expected in result.error_line
+    assert result.stdout == ""
+
+
+# -- 7 ----------------------------------------------------------------------------------------
+
+
+def test_7_wait_deadline(pspace_clocked: Pspace) -> None:
+    """The clocked sandbox takes seconds to provision and its clock is not moved."""
+    started = time.monotonic()
+    result = pspace_clocked(*CREATE, "-n", "slow", "--wait", "--timeout", "1", "-q")
+    elapsed = time.monotonic() - started
+    assert result.code == 7, result.describe()
+    assert result.stdout == ""
+    assert "Gave up waiting after 1s: machine ps" in result.error_line
+    assert "is provisioning, not ready." in result.error_line
+    assert "--state ready" in result.error_line
+    assert 1 <= elapsed < 10
+
+
+# -- 8 ----------------------------------------------------------------------------------------
+
+
+def test_8_operation_failed(pspace: Pspace, sandbox: ServedSandbox) -> None:
+    machine = create(pspace, "fragile", "--wait")
+    assert pspace("machine", "stop", "fragile", "--wait").code == 0
+    sandbox.fail_event("start", "GPU host lost its marbles", machine_id=machine["id"])
+    result = pspace("machine", "start", "fragile", "--wait")
+    assert result.code == 8, result.describe()
+    assert result.error_line.startswith(
+        f"Error: Machine {machine['id']}: start failed: GPU host lost its marbles."
+    )
+    assert "pspace machine-event get" in result.error_line
+
+
+# -- 9 ----------------------------------------------------------------------------------------
+
+
+def test_9_partial_failure_of_a_bulk_action(pspace: Pspace) -> None:
+    off = create(pspace, "was-off", "--wait")
+    assert pspace("machine", "stop", "was-off", "--wait").code == 0
+    on = create(pspace, "was-on", "--wait")
+    result = pspace("machine", "start", "was-off", "was-on", "--json")
+    assert result.code == 9, result.describe()
+    outcomes = {item["name"]: item for item in result.json()}
+    assert outcomes["was-off"]["ok"] is True
+    assert outcomes["was-on"]["ok"] is False
+    assert outcomes["was-on"]["error"]["exitCode"] == 5
+    assert result.error_line == (
+        "Error: 1 of 2 machines failed to start. "
+        "See the lines above; run the command again for the failed ones."
+    )
+    assert f"ok    {off['id']} (was-off): start" in result.stderr_lines
+    assert any(line.startswith(f"fail  {on['id']} (was-on): ") for line in result.stderr_lines)
+
+
+# -- 130 --------------------------------------------------------------------------------------
+
+
+def test_130_interrupted_during_a_slow_request(sandbox: ServedSandbox, home: Path) -> None:
+    sandbox.fault(operation="machines-list", latencyMs=2000)
+    process = subprocess.Popen(
+        [str(PSPACE), "machine", "list"],
+        env=pspace_env(home, sandbox.url),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while not sandbox.fault_counters()[0]["fired"]:  # the request is being answered
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "the request never reached the sandbox"
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=10)
+    assert process.returncode == 130
+    assert stdout == ""
+    assert Result(130, stdout, stderr).error_line == "Error: Interrupted."

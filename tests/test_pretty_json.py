@@ -1,0 +1,68 @@
+"""The indented-JSON encoder writes exactly what json.dumps(indent=2, ensure_ascii=False) does."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections import OrderedDict
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pspace_py.output import Output
+from pspace_py.output.pretty_json import dumps_indented
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+def reference(value: Any, indent: str = "") -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + indent)
+
+
+@given(json_values, st.sampled_from(["", "  ", "    "]))
+def test_same_text_as_the_standard_library(value: Any, indent: str) -> None:
+    assert dumps_indented(value, indent) == reference(value, indent)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"t": (1, 2)},  # tuples are arrays
+        {1: "int key", False: "bool key", None: "none key", 2.5: "float key"},
+        OrderedDict(b=1, a=2),
+        {"big": 10**30, "neg": -0.0, "nan": math.nan, "é": 'ü\u2028\x00"\\'},
+        [True, False, None, [], {}, [[]], [{}]],
+    ],
+)
+def test_anything_unusual_matches_too(value: Any) -> None:
+    assert dumps_indented(value, "  ") == reference(value, "  ")
+
+
+def test_what_json_cannot_encode_fails_as_json_does() -> None:
+    with pytest.raises(TypeError):
+        dumps_indented({"when": object()})
+    circular: list[Any] = []
+    circular.append(circular)
+    with pytest.raises(ValueError, match="Circular"):
+        dumps_indented(circular)
+
+
+@given(st.lists(st.dictionaries(st.text(max_size=6), json_values, max_size=5), max_size=5))
+def test_a_streamed_list_is_the_whole_list_dumped(items: list[dict[str, Any]]) -> None:
+    stdout = io.StringIO()
+    count = Output(json_mode=True, stdout=stdout).json_items(iter(items))
+    assert count == len(items)
+    assert stdout.getvalue() == json.dumps(items, indent=2, ensure_ascii=False) + "\n"

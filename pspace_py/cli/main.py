@@ -43,16 +43,21 @@ GLOBAL_FLAGS = frozenset({"--debug", "--sandbox", "--no-color"})
 GLOBAL_VALUE_OPTIONS = frozenset(
     {"--api-key", "--api-url", "--profile", "--retries", "--http-timeout"}
 )
+# Options a command group defines itself under a global option's name stay with the command:
+# `pspace sandbox serve --api-key K` gives the served sandbox another key to accept.
+COMMAND_OWN_OPTIONS: dict[str, frozenset[str]] = {"sandbox": frozenset({"--api-key"})}
 
 
 def hoist_global_options(args: Sequence[str]) -> list[str]:
     """Move connection options to the front, so they work after the command too.
 
     ``pspace machine list --api-key K`` becomes ``pspace --api-key K machine
-    list``, as the official CLI's global flags allow. Nothing after ``--`` moves.
+    list``, as the official CLI's global flags allow. Nothing after ``--`` moves,
+    nor an option the command itself defines (``COMMAND_OWN_OPTIONS``).
     """
     hoisted: list[str] = []
     rest: list[str] = []
+    own: frozenset[str] | None = None  # the command's own options, once it is known
     index = 0
     while index < len(args):
         token = args[index]
@@ -60,6 +65,11 @@ def hoist_global_options(args: Sequence[str]) -> list[str]:
             rest.extend(args[index:])
             break
         name = token.split("=", 1)[0]
+        if own is not None and name in own:
+            takes_value = "=" not in token and index + 1 < len(args)
+            rest.extend(args[index : index + 2] if takes_value else [token])
+            index += 2 if takes_value else 1
+            continue
         if token in GLOBAL_FLAGS:
             hoisted.append(token)
         elif name in GLOBAL_VALUE_OPTIONS and "=" in token:
@@ -68,6 +78,8 @@ def hoist_global_options(args: Sequence[str]) -> list[str]:
             hoisted.extend(args[index : index + 2])
             index += 1
         else:
+            if own is None and not token.startswith("-"):
+                own = COMMAND_OWN_OPTIONS.get(token, frozenset())
             rest.append(token)
         index += 1
     return hoisted + rest

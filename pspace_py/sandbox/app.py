@@ -233,13 +233,8 @@ class SandboxApp:
         except ConnectionDropError as drop:
             self._record(request, None, started, fault=drop.action)
             raise
-        if fault is not None and fault.action == "commit-then-drop":
-            self._record(request, response.status, started, fault=fault.action)
-            raise ConnectionDropError(fault.action)
-        if fault is not None and fault.action == "malformed" and fault.runs_handler:
-            response = self._malformed(fault, response.body)
-        if fault is not None and fault.retry_after is not None and fault.action != "latency":
-            response.headers.append(("Retry-After", fault.retry_after))
+        if fault is not None:
+            response = self._fault_after(fault, response, request, started)
         response.headers.append(("X-Request-Id", request.request_id))
         self._record(request, response.status, started, fault=fault.action if fault else None)
         return response
@@ -270,6 +265,19 @@ class SandboxApp:
                 f"HTTP {fault.effective_status}.",
             )
         )
+
+    def _fault_after(
+        self, fault: FaultRule, response: Response, request: ApiRequest, started: float
+    ) -> Response:
+        """What the fault does to an answer: drop it, garble it, add Retry-After."""
+        if fault.action == "commit-then-drop":
+            self._record(request, response.status, started, fault=fault.action)
+            raise ConnectionDropError(fault.action)
+        if fault.action == "malformed" and fault.runs_handler:
+            response = self._malformed(fault, response.body)
+        if fault.retry_after is not None and fault.action != "latency":
+            response.headers.append(("Retry-After", fault.retry_after))
+        return response
 
     def _malformed(self, fault: FaultRule, json_body: bytes) -> Response:
         body_kind = fault.body or "truncated"

@@ -134,6 +134,8 @@ class FaultRule:
                 f"unknown fault rule key(s): {', '.join(unknown)}; "
                 f"expected {', '.join(sorted(known))}"
             )
+        if "operation" not in data:
+            raise ValueError("a fault rule needs an operation (an operationId or '*')")
         retry_after = data.get("retryAfter")
         if retry_after is not None and not isinstance(retry_after, (str, int)):
             raise ValueError("`retryAfter` must be a number of seconds, an HTTP date or null")

@@ -251,3 +251,9 @@ def test_event_failures_admin_route(app: SandboxApp, client: httpx.Client) -> No
     assert listed[0]["used"] == 1
     error_of(client.post(f"{ADMIN}/event-failures", json={"name": "explode"}), 400)
     assert client.delete(f"{ADMIN}/event-failures").json() == {"items": []}
+
+
+def test_a_fault_rule_needs_an_operation(client: httpx.Client) -> None:
+    message = error_of(client.post(f"{ADMIN}/faults", json={}), 400, "BAD_REQUEST")
+    assert "needs an operation" in message
+    assert client.get(f"{ADMIN}/faults").json() == {"items": []}

@@ -27,6 +27,8 @@ SANDBOX_BASE_URL = "http://sandbox.pspace.invalid/v1"
 SANDBOX_DEFAULT_KEY = "sandbox-key"
 DEFAULT_RETRIES = 3
 DEFAULT_HTTP_TIMEOUT = 60.0
+# A day: more than any API call needs, and what the socket layer can still represent.
+MAX_HTTP_TIMEOUT = 86400.0
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 API_KEYS_PAGE = "https://console.paperspace.com/settings/apikeys"
 
@@ -166,6 +168,13 @@ def resolve_settings(
     env_timeout = _setting_from_env("PSPACE_HTTP_TIMEOUT", float)
     stored_retries = stored_setting(config, profile_name, "retries")
     stored_timeout = stored_setting(config, profile_name, "http_timeout")
+    timeout = float(_first(http_timeout, env_timeout, stored_timeout, DEFAULT_HTTP_TIMEOUT))
+    if not 0 < timeout <= MAX_HTTP_TIMEOUT:  # also false for nan
+        raise UsageError(
+            f"The HTTP timeout must be more than 0 and at most {MAX_HTTP_TIMEOUT:g} seconds, "
+            f"not {timeout:g}.",
+            hint="Change --http-timeout, PSPACE_HTTP_TIMEOUT or the profile's http_timeout.",
+        )
     return Settings(
         profile=profile_name,
         api_key=key,
@@ -174,7 +183,7 @@ def resolve_settings(
         sandbox=use_sandbox,
         team=team,
         retries=int(_first(retries, env_retries, stored_retries, DEFAULT_RETRIES)),
-        http_timeout=float(_first(http_timeout, env_timeout, stored_timeout, DEFAULT_HTTP_TIMEOUT)),
+        http_timeout=timeout,
         api_url_source=url_source,
     )
 

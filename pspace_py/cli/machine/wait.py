@@ -9,7 +9,7 @@ import typer
 from pspace_py.cli.context import app_context
 from pspace_py.cli.machine._app import app, resolve_machine, wait_until
 from pspace_py.cli.options import FieldsOpt, JsonOpt, MachineRefArg, QuietOpt, WaitTimeoutOpt
-from pspace_py.errors import UsageError
+from pspace_py.errors import NotFoundError, UsageError
 from pspace_py.output import columns as cols
 from pspace_py.waiting import GONE, WAITABLE_STATES
 
@@ -40,7 +40,16 @@ def wait_for_state(
         raise UsageError(
             f"Unknown state '{unknown[0]}'.", hint=f"Use one of: {', '.join(WAITABLE_STATES)}."
         )
-    machine = resolve_machine(state.client(), ref)
+    try:
+        machine = resolve_machine(state.client(), ref)
+    except NotFoundError:
+        if GONE not in wanted:
+            raise
+        # Waiting for a machine to be gone, and no machine has that ID or name: it is.
+        out.success(f"Machine {ref} is {GONE} (no machine has that ID or name).")
+        if out.json_mode:
+            out.json({"data": None, "event": None})
+        return
     state.operation = f"waiting for machine {machine.get('id')}"
     waited = wait_until(
         state, out, str(machine["id"]), set(wanted), event_id=event_id, timeout=timeout

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from conftest import MACHINE, error_of
+from sandbox_support import MACHINE, error_of
 
 from pspace_py.sandbox.app import SandboxApp
 
@@ -70,7 +70,7 @@ def test_seed_validation(client: httpx.Client) -> None:
 
 
 def test_seed_for_another_team(app: SandboxApp) -> None:
-    from conftest import client_for
+    from sandbox_support import client_for
 
     from pspace_py.sandbox import FakeClock, create_app
 

@@ -6,7 +6,6 @@ import json
 
 import httpx
 import pytest
-from conftest import MACHINE, client_for, error_of
 from sandbox_contract import (
     ACCOUNT_STANDING_KEYS,
     MEMBERSHIP_KEYS,
@@ -17,6 +16,7 @@ from sandbox_contract import (
     USER_METADATA_KEYS,
     USER_PREFERENCES_KEYS,
 )
+from sandbox_support import MACHINE, client_for, error_of
 
 from pspace_py.sandbox import FakeClock, create_app
 from pspace_py.sandbox.app import SandboxApp

@@ -7,7 +7,7 @@ import json
 
 import httpx
 import pytest
-from conftest import MACHINE, error_of
+from sandbox_support import MACHINE, error_of
 
 from pspace_py.sandbox import FakeClock, FaultRule, create_app, parse_fault_rule
 from pspace_py.sandbox.app import SandboxApp

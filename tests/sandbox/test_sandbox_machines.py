@@ -6,7 +6,6 @@ import re
 
 import httpx
 import pytest
-from conftest import MACHINE, CreateMachine, error_of
 from sandbox_contract import (
     ACCELERATOR_KEYS,
     EVENT_KEYS,
@@ -15,6 +14,7 @@ from sandbox_contract import (
     MACHINE_KEYS,
     MACHINE_STATES,
 )
+from sandbox_support import MACHINE, CreateMachine, error_of
 
 from pspace_py.sandbox.app import SandboxApp
 

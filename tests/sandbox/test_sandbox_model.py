@@ -4,11 +4,11 @@ agree with the state a GET reports, list and get agree, finished events stay fin
 from __future__ import annotations
 
 import httpx
-from conftest import MACHINE, client_for
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 from sandbox_contract import MACHINE_KEYS, MACHINE_STATES
+from sandbox_support import MACHINE, client_for
 
 from pspace_py.sandbox import FakeClock, create_app
 

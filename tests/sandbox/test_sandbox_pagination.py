@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import MACHINE, error_of
 from sandbox_contract import LIST_KEYS
+from sandbox_support import MACHINE, error_of
 
 from pspace_py.sandbox.app import SandboxApp
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import httpx
-from conftest import CreateMachine, error_of
 from sandbox_contract import (
     AVAILABLE_MACHINE_TYPE_KEYS,
     CUSTOM_TEMPLATE_KEYS,
@@ -18,6 +17,7 @@ from sandbox_contract import (
     SNAPSHOT_KEYS,
     STARTUP_SCRIPT_KEYS,
 )
+from sandbox_support import CreateMachine, error_of
 
 from pspace_py.sandbox.app import SandboxApp
 

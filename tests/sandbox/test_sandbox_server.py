@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import MACHINE
+from sandbox_support import MACHINE
 
 from pspace_py.sandbox import parse_fault_rule
 from pspace_py.sandbox.server import SandboxServer, is_loopback

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import MACHINE, client_for
+from sandbox_support import MACHINE, client_for
 
 from pspace_py.sandbox import (
     FakeClock,

@@ -206,8 +206,8 @@ def _describe_toml_error(error: Exception, text: str) -> str:
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
+    raw = path.read_bytes()  # first: with no config file, the TOML parser is never imported
     tomllib = _tomllib()
-    raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -41,8 +41,13 @@ class _DroppingTask(WSGITask):  # type: ignore[misc]
         except ConnectionDropError as drop:
             if drop.abortive:
                 sock = getattr(self.channel, "socket", None)
-                if sock is not None:
-                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                # Linger on, timeout 0: close() then sends RST instead of FIN. Best effort (the
+                # struct layout differs on some platforms; a FIN is still "no response").
+                with contextlib.suppress(OSError, struct.error):
+                    if sock is not None:
+                        sock.setsockopt(
+                            socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                        )
             raise ClientDisconnected(str(drop)) from drop
 
 

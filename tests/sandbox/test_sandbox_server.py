@@ -155,3 +155,20 @@ def test_serve_main_rejects_bad_arguments() -> None:
     )
     assert result.returncode == 2
     assert "unknown fault action" in result.stderr
+
+
+def test_concurrent_requests_on_a_served_file(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with SandboxServer(instant=True, state_path=tmp_path / "threads.sqlite3") as server:
+
+        def create(number: int) -> int:
+            status, _, _ = curl(f"{server.url}/machines", "POST", {**MACHINE, "name": f"t{number}"})
+            curl(f"{server.url}/machines?limit=5")
+            return status
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            assert set(pool.map(create, range(40))) == {200}
+        _, listed, _ = curl(f"{server.url}/machines?limit=120")
+    assert len(listed["items"]) == 40
+    assert len({item["privateIp"] for item in listed["items"]}) == 40

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from pspace_py.api.client import AsyncResult, JsonObject, unwrap
-from pspace_py.api.errors import AmbiguousResultError
+from pspace_py.api.errors import AmbiguousResultError, ApiError, ApiUnreachableError
 from pspace_py.api.resource import ResourceApi
 
 
@@ -14,22 +14,38 @@ class MachinesApi(ResourceApi):
     path = "machines"
     noun = "machine"
 
-    def create(self, body: Mapping[str, Any]) -> AsyncResult:
+    def create(
+        self, body: Mapping[str, Any], *, known_ids: Collection[str] | None = None
+    ) -> AsyncResult:
         """Create a machine; after an ambiguous failure, find it by name instead of retrying.
 
         A create that may or may not have happened is reconciled by listing
-        machines with the same name: if one exists, it is returned with
+        machines with the same name: if a new one exists, it is returned with
         ``reconciled=True``; if none does, the ambiguity is raised for the
-        user, who can then safely try again.
+        user, with whether trying again is safe. ``known_ids`` are the IDs of
+        machines that had the name before the call (see :meth:`ids_named`):
+        they are never taken for the new one. Names are not unique, so without
+        them an older machine of the same name could be.
         """
+        name = str(body.get("name", ""))
         try:
             return unwrap(self.client.post(self.path, body), self.noun)
         except AmbiguousResultError as error:
-            found = self._find_created(str(body.get("name", "")))
+            try:
+                found = self._find_created(name, known_ids or ())
+            except ApiError as lookup_error:
+                raise AmbiguousResultError(
+                    f"Creating machine '{name}' failed ({error.cause}) and looking for it failed "
+                    f"too ({lookup_error}), so it may or may not have been created. Check with "
+                    f"'pspace machine list' before trying again.",
+                    cause=error.cause,
+                    status=error.status,
+                    method="POST",
+                    path=self.path,
+                ) from error
             if found is None:
                 raise AmbiguousResultError(
-                    f"Creating machine '{body.get('name')}' failed ({error.cause}) and no machine "
-                    "with that name exists, so it was not created.",
+                    _not_found(name, error.cause),
                     cause=error.cause,
                     status=error.status,
                     method="POST",
@@ -37,11 +53,19 @@ class MachinesApi(ResourceApi):
                 ) from error
             return AsyncResult(resource=found, event=None, reconciled=True)
 
-    def _find_created(self, name: str) -> JsonObject | None:
+    def ids_named(self, name: str) -> set[str]:
+        """The IDs of the machines named exactly ``name`` (before a create, for reconciling)."""
+        return {str(machine.get("id")) for machine in self._named(name)}
+
+    def _find_created(self, name: str, known_ids: Collection[str]) -> JsonObject | None:
+        new = [machine for machine in self._named(name) if str(machine.get("id")) not in known_ids]
+        return new[0] if new else None
+
+    def _named(self, name: str) -> list[JsonObject]:
         if not name:
-            return None
-        matches = list(self.iter({"name": name, "orderBy": "dtCreated", "order": "desc"}))
-        return matches[0] if matches else None
+            return []
+        matches = self.iter({"name": name, "orderBy": "dtCreated", "order": "desc"})
+        return [machine for machine in matches if machine.get("name") == name]
 
     def update(self, machine_id: str, body: Mapping[str, Any]) -> AsyncResult:
         return unwrap(self.client.put(self.item_path(machine_id), body), self.noun)
@@ -61,3 +85,17 @@ class MachinesApi(ResourceApi):
     def _action(self, machine_id: str, action: str) -> AsyncResult:
         # The official client sends {} on these PATCH calls; so do we.
         return unwrap(self.client.patch(self.item_path(machine_id, action), {}), self.noun)
+
+
+def _not_found(name: str, cause: ApiError) -> str:
+    if isinstance(cause, ApiUnreachableError):
+        # No answer at all: the API may have the request and still be working on it.
+        return (
+            f"Creating machine '{name}' got no answer ({cause.message.rstrip('.')}) and no "
+            "machine with that name exists yet; the API may still be creating it. Check with "
+            f"'pspace machine list' in a minute before trying again."
+        )
+    return (
+        f"Creating machine '{name}' failed ({cause.message.rstrip('.')}) and no machine with "
+        "that name exists, so it was not created; it is safe to try again."
+    )

@@ -169,8 +169,11 @@ def create_machine(
     if can_prompt():
         confirm("Create this machine?", yes=yes, action="creating a machine")
     check_good_standing(state)
+    machines = MachinesApi(state.client())
+    # Names are not unique: if the create's outcome is unknown, these are not the new one.
+    existing = machines.ids_named(name)
     state.operation = f"creating machine '{name}'"
-    result = MachinesApi(state.client()).create(body)
+    result = machines.create(body, known_ids=existing)
     machine = result.resource
     state.operation = operation_label(machine, "create", result.event)
     if result.reconciled:

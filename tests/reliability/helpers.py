@@ -99,8 +99,9 @@ def machines_named(app: SandboxApp, name: str) -> list[dict[str, Any]]:
 def sandbox_client(app: SandboxApp, **kwargs: Any) -> ApiClient:
     """The real client, in-process, never sleeping."""
     options: dict[str, Any] = {"sleep": lambda _: None, **kwargs}
+    # A loopback host: a served sandbox's app refuses any other Host header.
     return ApiClient(
-        "http://sandbox.test/v1",
+        "http://127.0.0.1/v1",
         KEY,
         transport=SandboxTransport(app, sleep=lambda _: None),
         **options,

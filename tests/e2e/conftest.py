@@ -22,6 +22,7 @@ if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
 from tests.e2e.helpers import (  # noqa: E402
+    E2E_KEY,
     PSPACE,
     SANDBOX_KEY,
     Result,
@@ -30,9 +31,6 @@ from tests.e2e.helpers import (  # noqa: E402
     run_pspace,
     start_sandbox,
 )
-
-# The served sandbox accepts this key too, as its own team (login tests use it).
-E2E_KEY = "e2e-login-key-0123456789"
 
 Pspace = Callable[..., Result]
 

@@ -22,6 +22,8 @@ from typing import Any, NamedTuple
 
 PSPACE = Path(sys.executable).parent / "pspace"
 SANDBOX_KEY = "sandbox-key"
+# The served sandboxes of the fixtures also accept this key, as a team of its own.
+E2E_KEY = "e2e-login-key-0123456789"
 URL_PREFIX = "PAPERSPACE_API_URL="
 ADMIN_TIMEOUT = 10.0
 DEFAULT_TIMEOUT = 30.0

@@ -68,3 +68,20 @@ def test_a_served_sandbox_answers_plain_http_like_curl(sandbox: ServedSandbox, h
     assert status == 401
     assert isinstance(error, dict)
     assert error.get("message")
+
+
+def test_serve_accepts_the_extra_keys_it_was_given(
+    sandboxes: Callable[..., ServedSandbox],
+) -> None:
+    """`--api-key` after `sandbox serve` is the sandbox's, not the global client option."""
+    server = sandboxes("--instant", "--api-key", "alice-key", "--api-key=bob-key")
+    for key, team in [("alice-key", "alice"), ("bob-key", "bob"), (SANDBOX_KEY, "sandbox")]:
+        status, session = http_json(
+            "GET", f"{server.url}/auth/session", headers={"Authorization": f"Bearer {key}"}
+        )
+        assert status == 200, (key, session)
+        assert session["team"]["namespace"] == team
+    status, _ = http_json(
+        "GET", f"{server.url}/auth/session", headers={"Authorization": "Bearer carol-key"}
+    )
+    assert status == 401

@@ -8,6 +8,7 @@ callback, which the CLI draws as a live line or as one line per change.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable, Collection
@@ -77,8 +78,10 @@ def default_timeout() -> float:
         value = float(raw)
     except ValueError:
         raise UsageError(f"PSPACE_WAIT_TIMEOUT must be a number of seconds, not '{raw}'.") from None
-    if value <= 0:
-        raise UsageError("PSPACE_WAIT_TIMEOUT must be more than 0 seconds.")
+    if not math.isfinite(value) or value <= 0:
+        raise UsageError(
+            f"PSPACE_WAIT_TIMEOUT must be a finite number of seconds above 0, not '{raw}'."
+        )
     return value
 
 
@@ -110,6 +113,11 @@ def wait_for_machine(
     machines = MachinesApi(client)
     events = MachineEventsApi(client)
     deadline_seconds = default_timeout() if timeout is None else timeout
+    if not math.isfinite(deadline_seconds) or deadline_seconds <= 0:
+        # nan would never compare as passed: a wait without an end.
+        raise UsageError(
+            f"The wait timeout must be a finite number of seconds above 0, not {deadline_seconds}."
+        )
     started = clock()
     next_delay = (schedule or default_schedule()).delays()
     last: tuple[str, str | None] | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from typing import Annotated
 
@@ -50,11 +51,21 @@ AllOpt = Annotated[bool, typer.Option("--all", help="Follow every page.")]
 WaitOpt = Annotated[
     bool, typer.Option("--wait", "-w", help="Wait until the operation has finished.")
 ]
+
+
+def _finite_seconds(value: float | None) -> float | None:
+    # FloatRange(min=1) lets nan and inf through; a wait must be able to end.
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number of seconds a wait can end after.")
+    return value
+
+
 WaitTimeoutOpt = Annotated[
     float | None,
     typer.Option(
         "--timeout",
         min=1,
+        callback=_finite_seconds,
         help="Seconds to wait at most [default: $PSPACE_WAIT_TIMEOUT or 1800].",
     ),
 ]

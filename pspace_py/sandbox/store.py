@@ -394,27 +394,8 @@ def list_page(
     filters: Mapping[str, str] | None = None,
 ) -> Page:
     """One page in (sort key, seq) order: an index range scan, O(limit) for dtCreated/name."""
-    expression = _SORT_EXPRESSIONS[page.order_by]
-    uses_now = page.order_by == "state"
-    where, params = _filters(filters or {})
-    select_params: list[Any] = [now_ms] if uses_now else []
-    keyset = ""
-    if page.after is not None:
-        key, seq = decode_cursor(page.after, page.order_by, page.descending)
-        op = "<" if page.descending else ">"
-        keyset = f" AND {expression} {op}= ? AND ({expression} {op} ? OR seq {op} ?)"
-        now_params = [now_ms] if uses_now else []
-        params += [*now_params, key, *now_params, key, seq]
-    direction = "DESC" if page.descending else "ASC"
-    sql = (
-        f"SELECT seq, {expression}, doc FROM resources "  # noqa: S608 -- fixed expressions
-        f"WHERE kind = ? AND team = ?{where}{keyset} "
-        f"ORDER BY {expression} {direction}, seq {direction} LIMIT ?"
-    )
-    order_params = [now_ms] if uses_now else []
-    rows = conn.execute(
-        sql, (*select_params, kind, team, *params, *order_params, page.limit + 1)
-    ).fetchall()
+    sql, params = page_query(kind, team, page, now_ms=now_ms, filters=filters)
+    rows = conn.execute(sql, params).fetchall()
     has_more = len(rows) > page.limit
     rows = rows[: page.limit]
     next_cursor = (
@@ -423,6 +404,36 @@ def list_page(
         else None
     )
     return Page([_load(row[2]) for row in rows], next_cursor)
+
+
+def page_query(
+    kind: str,
+    team: str,
+    page: PageRequest,
+    *,
+    now_ms: int,
+    filters: Mapping[str, str] | None = None,
+) -> tuple[str, tuple[Any, ...]]:
+    """The SELECT behind `list_page` (limit + 1 rows, to know whether more follow)."""
+    expression = _SORT_EXPRESSIONS[page.order_by]
+    # The state expression compares with "now"; every use of it takes that parameter.
+    now = [now_ms] if page.order_by == "state" else []
+    where, filter_params = _filters(filters or {})
+    keyset, keyset_params = "", []
+    if page.after is not None:
+        key, seq = decode_cursor(page.after, page.order_by, page.descending)
+        op = "<" if page.descending else ">"
+        # `expr <= key AND (...)` first, so SQLite turns it into an index range.
+        keyset = f" AND {expression} {op}= ? AND ({expression} {op} ? OR seq {op} ?)"
+        keyset_params = [*now, key, *now, key, seq]
+    direction = "DESC" if page.descending else "ASC"
+    sql = (
+        f"SELECT seq, {expression}, doc FROM resources "  # noqa: S608 -- fixed expressions
+        f"WHERE kind = ? AND team = ?{where}{keyset} "
+        f"ORDER BY {expression} {direction}, seq {direction} LIMIT ?"
+    )
+    params = (*now, kind, team, *filter_params, *keyset_params, *now, page.limit + 1)
+    return sql, params
 
 
 def encode_cursor(order_by: str, descending: bool, key: Any, seq: int) -> str:

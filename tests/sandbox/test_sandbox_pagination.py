@@ -141,3 +141,29 @@ def test_other_lists_page_and_filter(client: httpx.Client) -> None:
         "ams",
         "net-0",
     ]
+
+
+@pytest.mark.parametrize("order_by", ["dtCreated", "name"])
+@pytest.mark.parametrize("descending", [True, False])
+@pytest.mark.parametrize("filters", [None, {"machineId": "ps000000"}, {"region": "NY2"}])
+def test_pages_are_index_range_scans(order_by: str, descending: bool, filters: dict | None) -> None:
+    """Each page costs O(limit): an index search from the cursor, never a sort of everything."""
+    from pspace_py.sandbox.store import PageRequest, Store, encode_cursor, page_query
+
+    store = Store()
+    cursor = encode_cursor(order_by, descending, "m" if order_by == "name" else 5, 3)
+    try:
+        with store.read() as conn:
+            for after in (None, cursor):
+                request = PageRequest(order_by, descending, 20, after)
+                sql, params = page_query("machine", "sandbox", request, now_ms=0, filters=filters)
+                plan = " | ".join(
+                    row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)
+                )
+                assert "USING INDEX resources_by_" in plan, plan
+                assert "TEMP B-TREE" not in plan, plan
+                if after is not None and filters is None:
+                    column = "created_ms" if order_by == "dtCreated" else "name"
+                    assert f"{column}{'<' if descending else '>'}?" in plan, plan
+    finally:
+        store.close()

@@ -51,7 +51,7 @@ def test_official_group_names_are_aliases(alias: str, name: str) -> None:
     by_alias = CliRunner().invoke(app, [alias, "list", "--help"])
     by_name = CliRunner().invoke(app, [name, "list", "--help"])
     assert by_alias.exit_code == 0
-    assert by_alias.stdout == by_name.stdout
+    assert by_alias.stdout.replace(f" {alias} ", f" {name} ") == by_name.stdout
 
 
 def test_bare_group_prints_its_help() -> None:

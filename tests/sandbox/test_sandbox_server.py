@@ -80,6 +80,8 @@ def test_socket_faults() -> None:
         parse_fault_rule("machines-create:commit-then-drop"),
         parse_fault_rule("auth-session:latency=300"),
         parse_fault_rule("machines-get:status=503,retry-after=1"),
+        parse_fault_rule("snapshots-list:body=html"),
+        parse_fault_rule("machineEvents-list:body=truncated"),
     ]
     with (
         SandboxServer(instant=True, faults=faults) as server,
@@ -99,6 +101,14 @@ def test_socket_faults() -> None:
         assert response.status_code == 503
         assert response.headers["retry-after"] == "1"
         assert http.get("/auth/session").status_code == 200
+        html = http.get("/snapshots")
+        assert html.status_code == 502
+        assert html.headers["content-type"].startswith("text/html")
+        truncated = http.get("/machine-events")
+        assert truncated.status_code == 200
+        assert truncated.content.startswith(b'{"hasMore"')
+        with pytest.raises(json.JSONDecodeError):
+            truncated.json()
 
 
 def test_non_loopback_bind_is_refused() -> None:

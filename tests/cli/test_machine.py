@@ -371,3 +371,32 @@ def test_not_logged_in_says_what_to_do(pspace: Invoke, monkeypatch: pytest.Monke
     run = pspace("machine", "list")
     assert run.exit_code == 3
     assert run.stderr.startswith("Error: Not logged in. Run 'pspace login'")
+
+
+# -- ssh --------------------------------------------------------------------------------------
+
+
+def test_ssh_replaces_itself_with_ssh_to_the_public_ip(
+    pspace: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[str, list[str]]] = []
+    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr("os.execv", lambda path, argv: calls.append((path, argv)))
+    machine = create(pspace, "web-1", "--wait")
+    run = pspace("machine", "ssh", "web-1", "--user", "root", "--", "-v", "uptime")
+    assert run.exit_code == 0, run.stderr
+    [(path, argv)] = calls
+    assert path == "/usr/bin/ssh"
+    assert argv == ["ssh", f"root@{machine['publicIp']}", "-v", "uptime"]
+
+
+def test_ssh_says_why_it_cannot_connect(pspace: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.execv", lambda *_: pytest.fail("must not exec"))
+    create(pspace, "off-1", "--no-start-on-create", "--wait")
+    run = pspace("machine", "ssh", "off-1")
+    assert run.exit_code == 5
+    assert "is off, not ready" in run.stderr
+    create(pspace, "private-1", "--public-ip-type", "none", "--wait")
+    run = pspace("machine", "ssh", "private-1")
+    assert run.exit_code == 5
+    assert "has no public IP" in run.stderr

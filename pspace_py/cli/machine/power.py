@@ -226,10 +226,14 @@ def action(
 
     def act(state: AppContext, out: Output, machine: dict[str, Any]) -> AsyncResult:
         client = state.client()
+        # One machine: Ctrl-C during the call names it (a bulk run has its own label).
+        labelled = state.operation is None or state.operation.startswith("machine ")
+        if labelled:
+            state.operation = operation_label(machine, verb)
         result = call(MachinesApi(client), str(machine["id"]))
         if not wait:
             return result
-        if state.operation is None or state.operation.startswith("machine "):
+        if labelled:
             state.operation = operation_label(machine, verb, result.event)
         event_id = result.event.get("id") if result.event else None
         waited = wait_for_machine(

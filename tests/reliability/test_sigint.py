@@ -1,0 +1,190 @@
+"""Ctrl-C: SIGINT to the installed `pspace` (a real process) against a served sandbox.
+
+During a request (a latency fault holds it in flight), during a retry's wait, and during
+`--wait`: exit 130 at once, no traceback, one message naming what may still be running (with
+the machine and event IDs when known), and the config file byte-identical.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pspace_py.api.machine_events import MachineEventsApi
+from pspace_py.api.machines import MachinesApi
+from pspace_py.sandbox.app import SandboxApp
+from tests.reliability.helpers import (
+    KEY,
+    MACHINE,
+    TRACEBACK,
+    Served,
+    arm,
+    attempts,
+    create_args,
+    invoke,
+    sandbox_client,
+    served_sandbox,
+    spawn,
+    subprocess_env,
+    wait_until,
+)
+
+# From SIGINT to exit: Python's handler, one message, closing the client. Generous for CI.
+PROMPT_EXIT = 3.0
+
+
+@pytest.fixture
+def config_file(isolated_env: Path) -> tuple[Path, bytes, int]:
+    """A real config file (written by `pspace config set`), and its bytes and mode."""
+    run = invoke(None, "config", "set", "http_timeout", "45")
+    assert run.exit_code == 0, run.stderr
+    path = isolated_env / "config.toml"
+    return path, path.read_bytes(), path.stat().st_mode
+
+
+def interrupt(process: subprocess.Popen[str]) -> tuple[int, str, str, float]:
+    """SIGINT now; (exit code, stdout, stderr, seconds until it exited)."""
+    sent = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    try:
+        stdout, stderr = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return process.returncode, stdout, stderr, time.monotonic() - sent
+
+
+def assert_interrupted(stderr: str, *fragments: str) -> str:
+    assert TRACEBACK not in stderr
+    assert "KeyboardInterrupt" not in stderr
+    errors = [line for line in stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, stderr
+    assert errors[0].startswith("Error: Interrupted."), stderr
+    for fragment in fragments:
+        assert fragment in errors[0], errors[0]
+    return errors[0]
+
+
+def assert_untouched(config: tuple[Path, bytes, int]) -> None:
+    path, content, mode = config
+    assert path.read_bytes() == content
+    assert path.stat().st_mode == mode
+    assert sorted(p.name for p in path.parent.iterdir() if not p.name.startswith(".")) == [
+        path.name
+    ]
+
+
+def ready_machine(app: SandboxApp, **overrides: Any) -> dict[str, Any]:
+    with sandbox_client(app) as client:
+        return MachinesApi(client).create({**MACHINE, **overrides}).resource
+
+
+def test_during_a_create_request(config_file: tuple[Path, bytes, int]) -> None:
+    with served_sandbox(instant=True, seed=11) as served:
+        arm(served.app, "machines-create:latency=60000")
+        process = spawn(create_args("sigint-1", "--yes"), subprocess_env(served.url))
+        try:
+            assert served.gate.entered.wait(20), "the create never reached the sandbox"
+        finally:
+            code, stdout, stderr, took = interrupt(process)
+    assert code == 130
+    assert took < PROMPT_EXIT
+    assert stdout == ""
+    assert_interrupted(stderr, "creating machine 'sigint-1'", "may still be in progress")
+    assert_untouched(config_file)
+
+
+def test_during_a_stop_request_the_message_names_the_machine(
+    config_file: tuple[Path, bytes, int],
+) -> None:
+    with served_sandbox(instant=True, seed=12) as served:
+        machine = ready_machine(served.app, name="sigint-2")
+        arm(served.app, "machines-stop:latency=60000")
+        process = spawn(["machine", "stop", "sigint-2"], subprocess_env(served.url))
+        try:
+            assert served.gate.entered.wait(20), "the stop never reached the sandbox"
+        finally:
+            code, _, stderr, took = interrupt(process)
+    assert code == 130
+    assert took < PROMPT_EXIT
+    assert_interrupted(stderr, f"machine {machine['id']} (sigint-2) stop")
+    assert_untouched(config_file)
+
+
+def test_during_a_retry_wait_no_further_attempt_is_made(
+    config_file: tuple[Path, bytes, int],
+) -> None:
+    with served_sandbox(instant=True, seed=13) as served:
+        # Retry-After 20 s (the cap): the process is sleeping before its second attempt.
+        arm(served.app, "machines-list:status=503,retry-after=20,times=0")
+        process = spawn(["machine", "list"], subprocess_env(served.url))
+        try:
+            wait_until(lambda: len(attempts(served.app, "machines-list")) == 1, timeout=20)
+            time.sleep(0.2)
+        finally:
+            code, stdout, stderr, took = interrupt(process)
+        time.sleep(0.2)
+        assert len(attempts(served.app, "machines-list")) == 1
+    assert code == 130
+    assert took < PROMPT_EXIT
+    assert stdout == ""
+    assert_interrupted(stderr)
+    assert_untouched(config_file)
+
+
+def test_during_a_wait_the_message_names_the_machine_and_its_event(
+    config_file: tuple[Path, bytes, int],
+) -> None:
+    # Default timing on the wall clock: starting takes seconds, plenty to interrupt it.
+    with served_sandbox(seed=14) as served:
+        machine = ready_machine(served.app, name="sigint-3", startOnCreate=False)
+        served.app.advance(60)
+        env = subprocess_env(served.url, PSPACE_POLL_INTERVAL="0.05")
+        process = spawn(["machine", "start", "sigint-3", "--wait"], env)
+        try:
+            wait_until(lambda: polled_after_start(served), timeout=20)
+        finally:
+            code, stdout, stderr, took = interrupt(process)
+        with sandbox_client(served.app) as client:
+            [event] = [
+                e
+                for e in MachineEventsApi(client).iter({"machineId": machine["id"]})
+                if e.get("name") == "start"
+            ]
+    assert code == 130
+    assert took < PROMPT_EXIT
+    assert stdout == ""
+    assert_interrupted(stderr, f"machine {machine['id']} (sigint-3) start", f"event {event['id']}")
+    assert_untouched(config_file)
+
+
+def polled_after_start(served: Served) -> bool:
+    operations = [entry["operationId"] for entry in served.app.request_log()]
+    return "machines-start" in operations and operations[-1] in {
+        "machines-get",
+        "machineEvents-get",
+    }
+
+
+def test_the_key_is_not_in_the_interrupted_output(config_file: tuple[Path, bytes, int]) -> None:
+    secret = "sigint-secret-key-0123456789abcdef"
+    with served_sandbox(instant=True, seed=15, api_keys=[secret]) as served:
+        arm(served.app, "machines-list:latency=60000")
+        env = {**subprocess_env(served.url), "PAPERSPACE_API_KEY": secret}
+        process = spawn(["--debug", "machine", "list"], env)
+        try:
+            assert served.gate.entered.wait(20)
+        finally:
+            code, stdout, stderr, _ = interrupt(process)
+    assert code == 130
+    assert secret not in stdout + stderr
+    assert KEY not in stdout + stderr
+    assert "Authorization: Bearer ****" in stderr
+    assert_interrupted(stderr)
+    assert_untouched(config_file)

@@ -13,15 +13,19 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from pspace_py.api.client import ApiClient
 from pspace_py.api.machine_events import MachineEventsApi
 from pspace_py.api.machines import MachinesApi
 from pspace_py.sandbox.app import SandboxApp
+from pspace_py.sandbox.transport import SandboxTransport
 from tests.reliability.helpers import (
     KEY,
     MACHINE,
     TRACEBACK,
+    Cli,
     Served,
     arm,
     attempts,
@@ -188,3 +192,70 @@ def test_the_key_is_not_in_the_interrupted_output(config_file: tuple[Path, bytes
     assert "Authorization: Bearer ****" in stderr
     assert_interrupted(stderr)
     assert_untouched(config_file)
+
+
+# -- in-process: the retry loop stops at the interrupt, whatever it was doing ------------------
+
+
+def interrupting_sleep(seconds: float) -> None:
+    raise KeyboardInterrupt
+
+
+def test_an_interrupted_retry_wait_makes_no_further_attempt(sandbox: SandboxApp) -> None:
+    arm(sandbox, "machines-list:status=503,times=0")
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        raise KeyboardInterrupt
+
+    with sandbox_client(sandbox, sleep=sleep) as client, pytest.raises(KeyboardInterrupt):
+        client.list_page("machines")
+    assert len(slept) == 1
+    assert len(attempts(sandbox, "machines-list")) == 1
+
+
+class InterruptOnAttempt(httpx.BaseTransport):
+    """The sandbox, until the n-th request, where Ctrl-C arrives mid-request."""
+
+    def __init__(self, app: SandboxApp, n: int) -> None:
+        self.inner = SandboxTransport(app, sleep=lambda _: None)
+        self.n = n
+        self.seen = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.seen += 1
+        if self.seen == self.n:
+            raise KeyboardInterrupt
+        return self.inner.handle_request(request)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("n", [1, 2, 4])
+def test_an_interrupted_attempt_is_the_last_one(sandbox: SandboxApp, n: int, method: str) -> None:
+    operation = "machines-list" if method == "GET" else "machines-create"
+    arm(sandbox, f"{operation}:status=429,times=0")
+    transport = InterruptOnAttempt(sandbox, n)
+    slept: list[float] = []
+    client = ApiClient("http://127.0.0.1/v1", KEY, transport=transport, sleep=slept.append)
+    send = (
+        (lambda: client.list_page("machines"))
+        if method == "GET"
+        else (lambda: client.post("machines", MACHINE))
+    )
+    with client, pytest.raises(KeyboardInterrupt):
+        send()
+    assert transport.seen == n
+    assert len(slept) == n - 1
+    assert len(attempts(sandbox, operation)) == n - 1
+
+
+def test_the_cli_reports_an_interrupted_retry_wait_as_exit_130(
+    cli: Cli, sandbox: SandboxApp
+) -> None:
+    arm(sandbox, "machines-list:status=503,times=0")
+    run = cli("machine", "list", sleep=interrupting_sleep)
+    assert run.exit_code == 130
+    assert run.stdout == ""
+    assert_interrupted(run.stderr)
+    assert len(attempts(sandbox, "machines-list")) == 1

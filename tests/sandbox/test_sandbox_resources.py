@@ -180,9 +180,6 @@ def test_public_ip_claim_assign_unassign_release(
     shown = client.get(f"/machines/{machine['id']}").json()
     assert shown["publicIp"] == ip
     assert shown["publicIpType"] == "static"
-    message = error_of(client.delete(f"/public-ips/{ip}"), 409, "CONFLICT")
-    assert "unassign it first" in message
-
     unassigned = client.put(f"/public-ips/{ip}", json={"machineId": None}).json()
     assert unassigned["assignedMachineId"] is None
     assert client.get(f"/machines/{machine['id']}").json()["publicIp"] is None
@@ -190,6 +187,18 @@ def test_public_ip_claim_assign_unassign_release(
     assert [list(item) for item in listed] == [PUBLIC_IP_KEYS]
     assert client.delete(f"/public-ips/{ip}").json() == {"ip": ip}
     error_of(client.delete(f"/public-ips/{ip}"), 404, "NOT_FOUND")
+
+
+def test_releasing_an_assigned_ip_also_unassigns_it(
+    client: httpx.Client, make_machine: CreateMachine
+) -> None:
+    machine = make_machine(region="NY2")
+    ip = client.post("/public-ips", json={"region": "NY2"}).json()["ip"]
+    client.put(f"/public-ips/{ip}", json={"machineId": machine["id"]})
+    assert client.delete(f"/public-ips/{ip}").json() == {"ip": ip}
+    shown = client.get(f"/machines/{machine['id']}").json()
+    assert shown["publicIp"] is None
+    assert client.get("/public-ips").json()["items"] == []
 
 
 def test_public_ip_errors(client: httpx.Client, make_machine: CreateMachine) -> None:

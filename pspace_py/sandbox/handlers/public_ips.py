@@ -6,7 +6,7 @@ from typing import Any
 
 from pspace_py.sandbox import addresses, store
 from pspace_py.sandbox.context import Ctx
-from pspace_py.sandbox.errors import bad_request, conflict
+from pspace_py.sandbox.errors import bad_request
 from pspace_py.sandbox.handlers.machines import (
     claim_static_ip,
     machine_or_404,
@@ -63,11 +63,8 @@ def assign_public_ip(ctx: Ctx) -> Any:
 
 def release_public_ip(ctx: Ctx) -> Any:
     address = ip_or_404(ctx, ctx.params["ip"])
-    if address["machineId"] is not None:
-        raise conflict(
-            f"Public IP {address['id']} is assigned to machine {address['machineId']}; "
-            "unassign it first (PUT /public-ips/{ip} with machineId null)."
-        )
+    # Releasing an assigned address also unassigns it (the official CLI's documented behaviour).
+    detach_from_machine(ctx, address)
     store.delete(ctx.conn, KIND, ctx.namespace, address["id"])
     store.release_ip(ctx.conn, ctx.namespace, addresses.PUBLIC_POOL, address["id"])
     return {"ip": address["id"]}

@@ -150,6 +150,8 @@ class AppContext:
         if self._client is not None:
             self._client.close()
             self._client = None
+        if self.options.debug:
+            disable_debug_logging()
 
 
 def sandbox_state_error(error: Exception, *, hint: str | None = None) -> PspaceError:
@@ -180,6 +182,14 @@ def enable_debug_logging() -> None:
     logger.handlers = [handler]
     logger.setLevel(logging.DEBUG)
     logger.propagate = False
+
+
+def disable_debug_logging() -> None:
+    """Undo :func:`enable_debug_logging` (one process may run many commands: tests)."""
+    logger = logging.getLogger("pspace_py")
+    logger.handlers = []
+    logger.setLevel(logging.NOTSET)
+    logger.propagate = True
 
 
 @contextlib.contextmanager

@@ -481,17 +481,32 @@ def parse_page(body: Any, path: str) -> Page:
     )
 
 
-def expect_object(body: Any, what: str) -> JsonObject:
-    """The API promised one JSON object; refuse anything else in one clear line."""
+def expect_object(body: Any, what: str, *, key: str | None = None) -> JsonObject:
+    """The API promised one JSON object; refuse anything else in one clear line.
+
+    With ``key`` the object must also carry that identifier (a string or number):
+    JSON of the wrong shape is not shown as a resource full of blanks.
+    """
     if not isinstance(body, dict):
         raise InvalidResponseError(f"The API's answer is not a {what} object.", status=200)
+    if key is not None and not _is_identifier(body.get(key)):
+        raise InvalidResponseError(
+            f"The API's answer is not a {what}: it has no '{key}'.", status=200
+        )
     return body
 
 
+def _is_identifier(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    return (isinstance(value, str) and value != "") or isinstance(value, int)
+
+
 def unwrap(body: Any, what: str) -> AsyncResult:
-    """Split a ``{data, event}`` answer; tolerate a bare resource."""
+    """Split a ``{data, event}`` answer; tolerate a bare resource (which must have an ID)."""
     body = expect_object(body, what)
     if isinstance(body.get("data"), dict):
         event = body.get("event")
-        return AsyncResult(resource=body["data"], event=event if isinstance(event, dict) else None)
-    return AsyncResult(resource=body, event=None)
+        resource = expect_object(body["data"], what, key="id")
+        return AsyncResult(resource=resource, event=event if isinstance(event, dict) else None)
+    return AsyncResult(resource=expect_object(body, what, key="id"), event=None)

@@ -5,8 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from pspace_py.api.client import AsyncResult, JsonObject, unwrap
-from pspace_py.api.errors import AmbiguousResultError, ApiError, ApiUnreachableError
+from pspace_py.api.client import AsyncResult, JsonObject, expect_object, unwrap
+from pspace_py.api.errors import (
+    AmbiguousResultError,
+    ApiError,
+    ApiUnreachableError,
+    InvalidResponseError,
+)
 from pspace_py.api.resource import ResourceApi
 
 
@@ -31,27 +36,35 @@ class MachinesApi(ResourceApi):
         try:
             return unwrap(self.client.post(self.path, body), self.noun)
         except AmbiguousResultError as error:
-            try:
-                found = self._find_created(name, known_ids or ())
-            except ApiError as lookup_error:
-                raise AmbiguousResultError(
-                    f"Creating machine '{name}' failed ({error.cause}) and looking for it failed "
-                    f"too ({lookup_error}), so it may or may not have been created. Check with "
-                    f"'pspace machine list' before trying again.",
-                    cause=error.cause,
-                    status=error.status,
-                    method="POST",
-                    path=self.path,
-                ) from error
-            if found is None:
-                raise AmbiguousResultError(
-                    _not_found(name, error.cause),
-                    cause=error.cause,
-                    status=error.status,
-                    method="POST",
-                    path=self.path,
-                ) from error
-            return AsyncResult(resource=found, event=None, reconciled=True)
+            return self._reconcile(name, known_ids or (), error.cause)
+        except InvalidResponseError as error:
+            if not 200 <= (error.status or 0) < 300:
+                raise
+            # Accepted (2xx), but the answer cannot be read: the machine exists; find it.
+            return self._reconcile(name, known_ids or (), error)
+
+    def _reconcile(self, name: str, known_ids: Collection[str], cause: ApiError) -> AsyncResult:
+        """The machine an unclear create made, or an AmbiguousResultError saying what is known."""
+        try:
+            found = self._find_created(name, known_ids)
+        except ApiError as lookup_error:
+            message = (
+                f"Creating machine '{name}' failed ({_text(cause)}) and looking for it failed too "
+                f"({_text(lookup_error)}), so it may or may not have been created. Check with "
+                "'pspace machine list' before trying again."
+            )
+            raise AmbiguousResultError(
+                message, cause=cause, status=cause.status, method="POST", path=self.path
+            ) from lookup_error
+        if found is None:
+            raise AmbiguousResultError(
+                _not_found(name, cause),
+                cause=cause,
+                status=cause.status,
+                method="POST",
+                path=self.path,
+            )
+        return AsyncResult(resource=found, event=None, reconciled=True)
 
     def ids_named(self, name: str) -> set[str]:
         """The IDs of the machines named exactly ``name`` (before a create, for reconciling)."""
@@ -66,6 +79,10 @@ class MachinesApi(ResourceApi):
             return []
         matches = self.iter({"name": name, "orderBy": "dtCreated", "order": "desc"})
         return [machine for machine in matches if machine.get("name") == name]
+
+    def get(self, resource_id: str) -> JsonObject:
+        # A machine without an ID is JSON of the wrong shape, not a machine to show.
+        return expect_object(self.client.get(self.item_path(resource_id)), self.noun, key="id")
 
     def update(self, machine_id: str, body: Mapping[str, Any]) -> AsyncResult:
         return unwrap(self.client.put(self.item_path(machine_id), body), self.noun)
@@ -91,11 +108,22 @@ def _not_found(name: str, cause: ApiError) -> str:
     if isinstance(cause, ApiUnreachableError):
         # No answer at all: the API may have the request and still be working on it.
         return (
-            f"Creating machine '{name}' got no answer ({cause.message.rstrip('.')}) and no "
-            "machine with that name exists yet; the API may still be creating it. Check with "
-            f"'pspace machine list' in a minute before trying again."
+            f"Creating machine '{name}' got no answer ({_text(cause)}) and no machine with that "
+            "name exists yet; the API may still be creating it. Check with 'pspace machine list' "
+            "in a minute before trying again."
+        )
+    if isinstance(cause, InvalidResponseError):
+        # A 2xx the client could not read: accepted, so not "safe to try again".
+        return (
+            f"The API accepted creating machine '{name}' but its answer could not be read "
+            f"({_text(cause)}), and no machine with that name shows yet. Check with "
+            "'pspace machine list' in a minute before trying again."
         )
     return (
-        f"Creating machine '{name}' failed ({cause.message.rstrip('.')}) and no machine with "
-        "that name exists, so it was not created; it is safe to try again."
+        f"Creating machine '{name}' failed ({_text(cause)}) and no machine with that name "
+        "exists, so it was not created; it is safe to try again."
     )
+
+
+def _text(error: ApiError) -> str:
+    return error.message.rstrip(".")

@@ -46,6 +46,7 @@ GLOBAL_VALUE_OPTIONS = frozenset(
 # Options a command group defines itself under a global option's name stay with the command:
 # `pspace sandbox serve --api-key K` gives the served sandbox another key to accept.
 COMMAND_OWN_OPTIONS: dict[str, frozenset[str]] = {"sandbox": frozenset({"--api-key"})}
+END_OF_OPTIONS = "--"
 
 
 def hoist_global_options(args: Sequence[str]) -> list[str]:
@@ -61,7 +62,7 @@ def hoist_global_options(args: Sequence[str]) -> list[str]:
     index = 0
     while index < len(args):
         token = args[index]
-        if token == "--":
+        if token == END_OF_OPTIONS:
             rest.extend(args[index:])
             break
         name = token.split("=", 1)[0]
@@ -70,9 +71,7 @@ def hoist_global_options(args: Sequence[str]) -> list[str]:
             rest.extend(args[index : index + 2] if takes_value else [token])
             index += 2 if takes_value else 1
             continue
-        if token in GLOBAL_FLAGS:
-            hoisted.append(token)
-        elif name in GLOBAL_VALUE_OPTIONS and "=" in token:
+        if token in GLOBAL_FLAGS or (name in GLOBAL_VALUE_OPTIONS and "=" in token):
             hoisted.append(token)
         elif token in GLOBAL_VALUE_OPTIONS and index + 1 < len(args):
             hoisted.extend(args[index : index + 2])
@@ -244,8 +243,11 @@ def root(
     ctx: typer.Context,
     api_key: Annotated[
         str | None,
-        typer.Option("--api-key", help="API key for this run (overrides env and profile).",
-                     show_default=False),
+        typer.Option(
+            "--api-key",
+            help="API key for this run (overrides env and profile).",
+            show_default=False,
+        ),
     ] = None,
     api_url: Annotated[
         str | None,
@@ -269,11 +271,18 @@ def root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Log requests and responses (key masked) to stderr.")
     ] = False,
-    no_color: Annotated[bool, typer.Option("--no-color", help="No colour [env: NO_COLOR].")] = False,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colour [env: NO_COLOR].")
+    ] = False,
     version: Annotated[
         bool,
-        typer.Option("--version", "-V", callback=_show_version, is_eager=True,
-                     help="Show the version and exit."),
+        typer.Option(
+            "--version",
+            "-V",
+            callback=_show_version,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
     ] = False,
 ) -> None:
     # Imported here, not at the top: `--version` and `--help` never get this far.

@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Any
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# A value from the API is one cell: a newline in it must not start a row of its own.
+_LINE_BREAKS = str.maketrans({"\n": "\\n", "\t": "\\t"})
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _BYTE_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
 MISSING = "-"
@@ -19,6 +21,11 @@ MISSING = "-"
 def sanitize(text: str) -> str:
     """Neutralise control characters (ESC, BEL, CR, ...) by showing them escaped."""
     return _CONTROL_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def one_line(text: str) -> str:
+    """:func:`sanitize`, and newlines and tabs shown escaped too: for one table cell."""
+    return sanitize(text).translate(_LINE_BREAKS)
 
 
 def format_bytes(value: Any) -> str:
@@ -53,14 +60,14 @@ def format_value(value: Any) -> str:
     if isinstance(value, str):
         if _ISO_DATETIME.match(value):
             return format_datetime(value)
-        return sanitize(value)
+        return one_line(value)
     if isinstance(value, list):
         return ", ".join(format_value(item) for item in value) if value else MISSING
     if isinstance(value, dict):
         import json
 
         return sanitize(json.dumps(value, separators=(",", ":")))
-    return sanitize(str(value))
+    return one_line(str(value))
 
 
 def pick(obj: Any, path: str) -> Any:

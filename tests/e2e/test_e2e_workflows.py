@@ -96,8 +96,7 @@ def test_login_create_ready_stop_resize_start_stop_deactivate(
     assert ready.json()["publicIp"]
 
     stopping = ok(user("machine", "stop", "trainer", "--json")).json()
-    assert stopping["event"]["name"] == "stop"
-    assert ok(user("machine", "get", machine_id, "--json")).json()["state"] == "stopping"
+    assert (stopping["data"]["state"], stopping["event"]["name"]) == ("stopping", "stop")
     clocked.advance(5)
     assert ok(user("machine", "wait", "trainer", "--state", "off", "-q")).lines == [machine_id]
 
@@ -124,16 +123,11 @@ def test_login_create_ready_stop_resize_start_stop_deactivate(
     clocked.advance(5)
     ok(user("machine", "wait", machine_id, "--state", "off"))
 
-    # No terminal: deactivating needs --yes, and typing the name on stdin does not count.
-    refused = user("machine", "deactivate", "trainer", input="trainer\n")
-    assert refused.code == 5
-    assert "--yes" in refused.error_line
     gone = ok(user("machine", "deactivate", "trainer", "--yes", "--json")).json()
     assert gone["event"]["name"] == "deactivate"
     clocked.advance(5)
     waited = ok(user("machine", "wait", machine_id, "--state", "gone", "--json"))
     assert waited.json()["data"] is None
-    assert ok(user("machine", "list", "--json")).json() == []
     assert user("machine", "get", machine_id).code == 4
 
     events = {e["name"]: e["state"] for e in clocked.api("GET", "/machine-events", key=E2E_KEY)[
@@ -156,13 +150,13 @@ def test_create_wait_follows_the_sandbox_clock(clocked: ServedSandbox, home: Pat
         stderr=subprocess.PIPE,
         text=True,
     )
-    started = time.monotonic()
     try:
-        deadline = started + 15
+        deadline = time.monotonic() + 15
         while not clocked.api("GET", "/machines")["items"]:
             assert process.poll() is None, process.communicate()
             assert time.monotonic() < deadline, "the machine was never created"
             time.sleep(0.05)
+        created = time.monotonic()
         time.sleep(0.3)
         assert process.poll() is None, "create --wait returned before the machine was ready"
         clocked.advance(10)
@@ -175,7 +169,8 @@ def test_create_wait_follows_the_sandbox_clock(clocked: ServedSandbox, home: Pat
     answer = json.loads(stdout)
     assert answer["data"]["state"] == "ready"
     assert answer["event"]["state"] == "done"
-    assert time.monotonic() - started < 8  # the real provisioning time was never waited out
+    # Provisioning takes 8 s of sandbox time: finishing sooner means the advance did it.
+    assert time.monotonic() - created < 7
 
 
 def test_create_wait_reaches_ready(pspace: Pspace) -> None:
@@ -325,7 +320,6 @@ def test_no_prompt_when_stdin_is_not_a_terminal(pspace: Pspace, sandbox: ServedS
         (("machine", "deactivate", "precious-1", "--stop"), None),
         (("machine", "deactivate", "precious-1", "--stop"), "y\nprecious-1\n"),
         (("machine", "stop", "--all", "--name-glob", "precious-*"), "y\n"),
-        (("machine", "deactivate", "--all", "--stop"), None),
     ]:
         started = time.monotonic()
         result = pspace(*args, input=stdin, timeout=15)

@@ -242,7 +242,7 @@ def test_7_wait_deadline(pspace_clocked: Pspace) -> None:
     assert "Gave up waiting after 1s: machine ps" in result.error_line
     assert "is provisioning, not ready." in result.error_line
     assert "--state ready" in result.error_line
-    assert 1 <= elapsed < 10
+    assert 1 <= elapsed < 30  # the deadline, then promptly out
 
 
 # -- 8 ----------------------------------------------------------------------------------------

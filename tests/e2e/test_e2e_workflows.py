@@ -75,12 +75,16 @@ def test_login_create_ready_stop_resize_start_stop_deactivate(
     who = ok(user("whoami", "--json"))
     identity = who.json()
     assert identity["keySource"] == "profile 'default'"
-    assert identity["apiUrl"] == clocked.url
+    assert (identity["apiUrl"], identity["apiUrlSource"]) == (clocked.url, "profile 'default'")
     assert identity["team"] != "sandbox"  # the key's own team, not the default key's
     table = ok(user("whoami"))
-    for shown in (who, table):
-        assert E2E_KEY not in shown.stdout + shown.stderr
     assert identity["team"] in table.stdout
+    profiles = ok(user("config", "list"))
+    assert "(set)" in profiles.stdout
+    debug = ok(user("--debug", "machine", "list"))
+    assert "Authorization: Bearer ****" in debug.stderr
+    for shown in (login, who, table, profiles, debug):
+        assert E2E_KEY not in shown.stdout + shown.stderr
 
     created = ok(user(*CREATE, "-n", "trainer", "--json")).json()
     machine_id = created["data"]["id"]

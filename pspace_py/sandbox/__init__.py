@@ -125,7 +125,8 @@ def in_process_transport(
 def reset_state(state_path: str | os.PathLike[str] | None = None) -> None:
     """Empty a state file (default: `default_state_path()`).
 
-    A file this version cannot read (another schema version, not a state file) is deleted.
+    A state file of another schema version is deleted; a file that is not a sandbox state
+    file at all is refused (`SandboxStateError`) and left untouched.
     """
     from pspace_py.sandbox.store import Store
 
@@ -134,7 +135,9 @@ def reset_state(state_path: str | os.PathLike[str] | None = None) -> None:
         return
     try:
         store = Store(path)
-    except SandboxStateError:
+    except SandboxStateError as error:
+        if error.found_version is None and not _is_other_version(error):
+            raise
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return
@@ -142,3 +145,8 @@ def reset_state(state_path: str | os.PathLike[str] | None = None) -> None:
         store.clear()
     finally:
         store.close()
+
+
+def _is_other_version(error: SandboxStateError) -> bool:
+    # A state file whose version is unreadable still has our meta table: it is ours to delete.
+    return "schema version" in str(error)

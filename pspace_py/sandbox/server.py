@@ -31,7 +31,8 @@ from waitress.task import WSGITask
 from pspace_py.sandbox.faults import ConnectionDropError, FaultRule
 
 DEFAULT_HOST = "127.0.0.1"
-THREADS = 4
+# Enough for a bulk action at `--parallel 8` plus a poller, without queueing warnings.
+THREADS = 16
 
 
 class _DroppingTask(WSGITask):  # type: ignore[misc]

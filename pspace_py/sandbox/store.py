@@ -156,13 +156,18 @@ def _connect(path: str) -> sqlite3.Connection:
     if path != MEMORY:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     # isolation_level=None: transactions are explicit (BEGIN / BEGIN IMMEDIATE above).
-    conn = sqlite3.connect(
-        path,
-        timeout=_BUSY_TIMEOUT_MS / 1000,
-        isolation_level=None,
-        check_same_thread=False,
-        cached_statements=256,
-    )
+    try:
+        conn = sqlite3.connect(
+            path,
+            timeout=_BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+            cached_statements=256,
+        )
+    except sqlite3.Error as exc:
+        raise SandboxStateError(
+            path, f"Cannot open {path} as a sandbox state file: {exc}."
+        ) from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
         if path != MEMORY:

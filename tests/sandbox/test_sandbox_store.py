@@ -158,3 +158,16 @@ def test_two_processes_share_one_file(tmp_path: Path) -> None:
     assert {m["name"] for m in machines} == {f"{p}{n}" for p in "ab" for n in range(30)}
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_reset_refuses_a_file_that_is_not_sandbox_state(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes, not a database\n")
+    with pytest.raises(SandboxStateError):
+        reset_state(notes)
+    assert notes.read_text() == "my notes, not a database\n"
+
+
+def test_a_directory_as_state_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(SandboxStateError, match="Cannot open"):
+        create_app(state_path=tmp_path)

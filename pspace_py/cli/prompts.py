@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import sys
 
-import typer
-
 from pspace_py.errors import RefusedError
 from pspace_py.output import is_ci
 
@@ -18,6 +16,13 @@ def can_prompt() -> bool:
         return False
 
 
+def ask(prompt: str) -> str:
+    """One line from the user; the prompt goes to stderr so stdout stays clean for data."""
+    sys.stderr.write(prompt)
+    sys.stderr.flush()
+    return sys.stdin.readline().strip()
+
+
 def confirm(question: str, *, yes: bool, action: str) -> None:
     """Ask ``question [y/N]``; raise RefusedError on no, or when nobody can answer."""
     if yes:
@@ -27,7 +32,7 @@ def confirm(question: str, *, yes: bool, action: str) -> None:
             f"Not confirmed: {action} needs confirmation.",
             hint="Pass --yes to go ahead without a terminal.",
         )
-    if not typer.confirm(question, default=False, err=True):
+    if ask(f"{question} [y/N]: ").lower() not in {"y", "yes"}:
         raise RefusedError(f"Cancelled: {action} was not confirmed.")
 
 
@@ -40,8 +45,6 @@ def confirm_by_typing(expected: str, *, yes: bool, action: str, what: str) -> No
             f"Not confirmed: {action} needs confirmation.",
             hint="Pass --yes to go ahead without a terminal.",
         )
-    answer = typer.prompt(
-        f"Type {what} '{expected}' to confirm", default="", show_default=False, err=True
-    )
-    if answer.strip() != expected:
-        raise RefusedError(f"Cancelled: '{answer.strip()}' does not match '{expected}'.")
+    answer = ask(f"Type {what} '{expected}' to confirm: ")
+    if answer != expected:
+        raise RefusedError(f"Cancelled: '{answer}' does not match '{expected}'.")

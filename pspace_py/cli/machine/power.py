@@ -121,7 +121,7 @@ def power_command(
         machine = machines[0]
         if confirm_single is not None:
             confirm_single(machine)
-        show_async_result(out, act(state, out, machine), verb)
+        show_async_result(out, act(state, out, machine), f"{verb} requested")
         return
     if not machines:
         out.info("No machine matches; nothing to do.")
@@ -131,13 +131,13 @@ def power_command(
     if confirm_bulk or selection.by_filter:
         listing = ", ".join(f"{m.get('name')} ({m.get('id')})" for m in machines[:20])
         more = f" and {len(machines) - 20} more" if len(machines) > 20 else ""
-        out.info(f"This will {verb} {len(machines)} machines: {listing}{more}.")
+        out.info(f"This will {verb} {count_of(len(machines))}: {listing}{more}.")
         confirm(
-            f"{verb.capitalize()} {len(machines)} machines?",
+            f"{verb.capitalize()} {count_of(len(machines))}?",
             yes=yes,
-            action=f"{verb} {len(machines)} machines",
+            action=f"{verb} {count_of(len(machines))}",
         )
-    state.operation = f"{verb} of {len(machines)} machines"
+    state.operation = f"{verb} of {count_of(len(machines))}"
     outcomes = run_each(
         machines,
         lambda machine: act(state, out, machine),
@@ -152,6 +152,10 @@ def power_command(
             f"{len(failed)} of {len(outcomes)} machines failed to {verb}.",
             hint="See the lines above; run the command again for the failed ones.",
         )
+
+
+def count_of(number: int) -> str:
+    return f"{number} machine" if number == 1 else f"{number} machines"
 
 
 def report_outcome(out: Output, verb: str, outcome: ItemOutcome[AsyncResult]) -> None:

@@ -50,8 +50,7 @@ class MachinesApi(ResourceApi):
         except ApiError as lookup_error:
             message = (
                 f"Creating machine '{name}' failed ({_text(cause)}) and looking for it failed too "
-                f"({_text(lookup_error)}), so it may or may not have been created. Check with "
-                "'pspace machine list' before trying again."
+                f"({_text(lookup_error)}), so it may or may not have been created."
             )
             raise AmbiguousResultError(
                 message, cause=cause, status=cause.status, method="POST", path=self.path
@@ -109,19 +108,17 @@ def _not_found(name: str, cause: ApiError) -> str:
         # No answer at all: the API may have the request and still be working on it.
         return (
             f"Creating machine '{name}' got no answer ({_text(cause)}) and no machine with that "
-            "name exists yet; the API may still be creating it. Check with 'pspace machine list' "
-            "in a minute before trying again."
+            "name exists yet; the API may still be creating it, so look again in a minute."
         )
     if isinstance(cause, InvalidResponseError):
         # A 2xx the client could not read: accepted, so not "safe to try again".
         return (
             f"The API accepted creating machine '{name}' but its answer could not be read "
-            f"({_text(cause)}), and no machine with that name shows yet. Check with "
-            "'pspace machine list' in a minute before trying again."
+            f"({_text(cause)}), and no machine with that name shows yet; look again in a minute."
         )
     return (
         f"Creating machine '{name}' failed ({_text(cause)}) and no machine with that name "
-        "exists, so it was not created; it is safe to try again."
+        "exists, so it was not created."
     )
 
 

@@ -102,8 +102,9 @@ class Loop:
                 machine = run.json()["data"]
                 assert machine["state"] == "ready"
                 return str(machine["id"])
-            # "Check with 'pspace machine list' before trying again."
-            assert "pspace machine list" in run.stderr or "HTTP" in run.stderr, run.stderr
+            # "... Check what exists with a list command before trying again."
+            assert run.exit_code == 6, run.stderr
+            assert "Check what exists" in run.stderr, run.stderr
             self.repeats["create"] += 1
             found = self.find(name)
             if found is not None:

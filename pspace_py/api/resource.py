@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import quote
 
-from pspace_py.api.client import ApiClient, JsonObject, Page, expect_object
+from pspace_py.api.client import ApiClient, JsonObject, Page, unwrap
 
 
 def segment(value: str) -> str:
@@ -57,4 +57,6 @@ class ResourceApi:
         return self.client.iter_items(self.path, query, follow=follow)
 
     def get(self, resource_id: str) -> JsonObject:
-        return expect_object(self.client.get(self.item_path(resource_id)), self.noun)
+        # The resource (a {data} wrapper is tolerated); JSON without an ID is refused in one
+        # line rather than shown as blanks or failing later on a missing 'id'.
+        return unwrap(self.client.get(self.item_path(resource_id)), self.noun).resource

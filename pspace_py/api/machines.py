@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from pspace_py.api.client import AsyncResult, JsonObject, expect_object, unwrap
+from pspace_py.api.client import AsyncResult, JsonObject, unwrap
 from pspace_py.api.errors import (
     AmbiguousResultError,
     ApiError,
@@ -78,10 +78,6 @@ class MachinesApi(ResourceApi):
             return []
         matches = self.iter({"name": name, "orderBy": "dtCreated", "order": "desc"})
         return [machine for machine in matches if machine.get("name") == name]
-
-    def get(self, resource_id: str) -> JsonObject:
-        # A machine without an ID is JSON of the wrong shape, not a machine to show.
-        return expect_object(self.client.get(self.item_path(resource_id)), self.noun, key="id")
 
     def update(self, machine_id: str, body: Mapping[str, Any]) -> AsyncResult:
         return unwrap(self.client.put(self.item_path(machine_id), body), self.noun)

@@ -6,7 +6,9 @@ huge numbers, `--`, unicode). A fault may be armed for the run. Whatever is draw
 exception, an exit code from the documented set, no traceback, no "Unexpected error", and a
 usage error (exit 2) that Click raised while parsing sends no request.
 
-150 examples in CI; `FUZZ_EXAMPLES=3000` for a longer hunt (about 45 s).
+150 fixed examples in CI; `FUZZ_EXAMPLES=4000` for a longer hunt with fresh random ones
+(about 45 s; 12,000 such examples found one bug, now fixed: a wrong-shape answer to
+`shared-drive update`).
 """
 
 from __future__ import annotations
@@ -198,6 +200,9 @@ def fuzz_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")),
+    # The same 150 cases in every CI run (no red build from someone else's change finding an
+    # old bug at random); a hunt with FUZZ_EXAMPLES draws fresh ones.
+    derandomize="FUZZ_EXAMPLES" not in os.environ,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

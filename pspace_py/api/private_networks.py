@@ -23,7 +23,7 @@ class PrivateNetworksApi(ResourceApi):
                 method="GET",
                 path=self.item_path(network_id),
             )
-        return expect_object(body, self.noun)
+        return expect_object(body, self.noun, key="id")
 
     def create(self, name: str, region: str, *, migrate_machines: bool | None = None) -> JsonObject:
         body: dict[str, Any] = {"name": name, "region": region}

@@ -215,3 +215,27 @@ def test_a_machine_without_an_id_is_not_a_machine() -> None:
     run = run_with(answer, "--retries", "0", "machine", "get", "psabc123")
     assert run.exit_code == 6
     assert_one_error_line(run, "HTTP 200")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["snapshot", "get", "snap-1"],
+        ["network", "get", "net-1"],
+        ["custom-template", "get", "tpl-1"],
+        ["startup-script", "get", "scr-1"],
+        ["shared-drive", "get", "drv-1"],
+        ["shared-drive", "update", "drv-1", "--name", "new"],
+        ["network", "update", "net-1", "--name", "new"],
+        ["machine-event", "get", "ev-1"],
+        ["machine", "start", "m-1"],
+    ],
+)
+def test_a_resource_of_the_wrong_shape_is_one_line_for_every_resource(
+    cli: Cli, sandbox: SandboxApp, args: list[str]
+) -> None:
+    # The first answer (the lookup by ID) is JSON without an ID.
+    arm(sandbox, "*:body=wrong-shape,times=1")
+    run = cli(*args)
+    assert run.exit_code == 6, (args, run.stderr)
+    assert_one_error_line(run, "HTTP 200", "has no 'id'")

@@ -141,3 +141,25 @@ def test_pick_handles_missing_paths_and_indices() -> None:
 
 def test_sanitize_keeps_newlines_and_tabs() -> None:
     assert sanitize("a\tb\nc\x1bd") == "a\tb\nc\\x1bd"
+
+
+def test_json_escapes_del_and_c1_controls_that_a_terminal_would_act_on() -> None:
+    value = {"name": "a\x9b31mb\x7f é"}
+    out, stdout, _ = make(json_mode=True)
+    out.json(value)
+    assert "\x9b" not in stdout.getvalue()
+    assert "\\u009b" in stdout.getvalue()
+    assert "é" in stdout.getvalue()
+    assert json.loads(stdout.getvalue()) == value
+    out, stdout, _ = make(json_mode=True)
+    out.json_items(iter([value]))
+    assert "\x7f" not in stdout.getvalue()
+    assert json.loads(stdout.getvalue()) == [value]
+
+
+def test_ids_and_messages_stay_on_one_line() -> None:
+    out, stdout, stderr = make(quiet=True)
+    out.ids([{"id": "ps1\nps2"}])
+    assert stdout.getvalue() == "ps1\\nps2\n"
+    out.error("the API said:\nsomething")
+    assert stderr.getvalue().count("\n") == 1

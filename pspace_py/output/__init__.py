@@ -16,8 +16,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 from pspace_py.output.columns import Column, columns_for_fields
-from pspace_py.output.format import pick, sanitize
+from pspace_py.output.format import one_line, pick, sanitize
 
+# JSON allows DEL and the C1 controls raw inside strings, but a terminal acts on them
+# (U+009B starts an escape sequence): write them as \u escapes, which parse the same.
+_TERMINAL_SAFE_JSON = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
 _STYLES = {"error": "1;31", "warning": "33", "success": "32", "hint": "2", "bold": "1"}
 
 
@@ -77,7 +80,8 @@ class Output:
 
     def json(self, data: Any) -> None:
         """Pretty JSON, written directly so nothing can wrap or restyle it."""
-        self.stdout.write(json.dumps(self._pick(data), indent=2, ensure_ascii=False))
+        text = json.dumps(self._pick(data), indent=2, ensure_ascii=False)
+        self.stdout.write(text.translate(_TERMINAL_SAFE_JSON))
         self.stdout.write("\n")
         self.stdout.flush()
 
@@ -93,7 +97,7 @@ class Output:
         write = self.stdout.write
         for item in items:
             write("[\n  " if count == 0 else ",\n  ")
-            write(dumps_indented(self._pick(item), "  "))
+            write(dumps_indented(self._pick(item), "  ").translate(_TERMINAL_SAFE_JSON))
             count += 1
         write("\n]\n" if count else "[]\n")
         self.stdout.flush()
@@ -104,7 +108,7 @@ class Output:
         for item in items:
             value = pick(item, key)
             if value is not None:
-                self.stdout.write(f"{sanitize(str(value))}\n")
+                self.stdout.write(f"{one_line(str(value))}\n")
                 count += 1
         self.stdout.flush()
         return count
@@ -189,7 +193,7 @@ class Output:
     def _diagnostic(self, message: str, style: str | None = None) -> None:
         from pspace_py.redact import redact
 
-        text = sanitize(redact(message))
+        text = one_line(redact(message))
         if style and self.stderr_is_tty and not self._no_color:
             text = _style(text, style)
         self.stderr.write(text + "\n")

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -55,11 +54,12 @@ def sandbox() -> Any:
 def sandbox_client(sandbox: Any) -> Iterator[Any]:
     """The real API client talking to the in-process sandbox."""
     from pspace_py.api.client import ApiClient
+    from pspace_py.sandbox.transport import SandboxTransport
 
     with ApiClient(
         "http://sandbox.test/v1",
         SANDBOX_KEY,
-        transport=httpx.WSGITransport(app=sandbox),
+        transport=SandboxTransport(sandbox),
         sleep=lambda _: None,
     ) as client:
         yield client
@@ -87,7 +87,10 @@ def pspace(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> Invoke:
     monkeypatch.setenv("PSPACE_SANDBOX", "1")
 
     def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Run:
-        state = AppContext(transport=httpx.WSGITransport(app=sandbox))
+        from pspace_py.sandbox.transport import SandboxTransport
+
+        # The sandbox's own transport, so fault rules (resets, drops) act as on the wire.
+        state = AppContext(transport=SandboxTransport(sandbox))
         result = CliRunner().invoke(app, list(args), obj=state, input=input, env=env)
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception

@@ -352,7 +352,7 @@ def test_a_terminal_is_asked_unless_ci_is_set(sandbox: ServedSandbox, home: Path
     assert asked.code == 5, asked.describe()
     # The answer is echoed by the terminal, not to stderr: the error follows the question.
     assert asked.stderr_lines[-1] == (
-        "Stop 1 machines? [y/N]:Error: Cancelled: stop 1 machines was not confirmed."
+        "Stop 1 machine? [y/N]: Error: Cancelled: stop 1 machine was not confirmed."
     )
 
     in_ci = run_on_terminal(sandbox, home, answer="y\n", CI="true")

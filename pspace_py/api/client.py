@@ -405,6 +405,14 @@ def _looks_like_error(body: JsonObject) -> bool:
     return "code" in body and "message" in body and len(body) <= 3
 
 
+def _request_id(response: httpx.Response) -> str | None:
+    value = response.headers.get("x-request-id")
+    # An ID is a short token; anything else is not worth echoing into an error line.
+    if isinstance(value, str) and 0 < len(value) <= 100 and value.isprintable():
+        return value
+    return None
+
+
 def _error_from_response(response: httpx.Response, body: Any, method: str, path: str) -> ApiError:
     status = response.status_code
     error_class = error_class_for_status(status) if status >= 400 else InvalidResponseError
@@ -425,6 +433,7 @@ def _error_from_response(response: httpx.Response, body: Any, method: str, path:
         "method": method,
         "path": path,
         "issues": issues,
+        "request_id": _request_id(response),
     }
     if error_class is RateLimitedError:
         return RateLimitedError(message, retry_after=retry_after, **kwargs)

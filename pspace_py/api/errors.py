@@ -23,9 +23,12 @@ class ApiError(Exception):
         method: str | None = None,
         path: str | None = None,
         issues: list[str] | None = None,
+        request_id: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
+        # The API's X-Request-Id, so a support ticket can name the failed request.
+        self.request_id = request_id
         self.status = status
         self.code = code
         self.method = method

@@ -255,6 +255,8 @@ def describe_error(error: BaseException) -> tuple[str, str | None]:
     where = f"HTTP {error.status}" if error.status else "no response"
     if error.code:
         where += f" {error.code}"
+    if error.request_id:
+        where += f", request {error.request_id}"
     message = f"{error.message.rstrip('.')}. ({where})"
     if error.issues:
         message += " " + "; ".join(error.issues)

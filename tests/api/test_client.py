@@ -266,3 +266,12 @@ def test_retry_after_is_honoured_and_capped() -> None:
     assert client.get("machines/x") == MACHINE
     assert slept[0] == 3.0
     assert slept[1] == client.retry_policy.max_delay
+
+
+def test_errors_carry_the_request_id() -> None:
+    recorder = Recorder(
+        ok({"code": "CONFLICT", "message": "busy"}, 409, {"X-Request-Id": "req-42"})
+    )
+    with pytest.raises(errors.ConflictError) as caught:
+        client_for(recorder).get("machines/x")
+    assert caught.value.request_id == "req-42"

@@ -400,3 +400,11 @@ def test_ssh_says_why_it_cannot_connect(pspace: Invoke, monkeypatch: pytest.Monk
     run = pspace("machine", "ssh", "private-1")
     assert run.exit_code == 5
     assert "has no public IP" in run.stderr
+
+
+def test_api_errors_name_the_status_code_and_request(pspace: Invoke) -> None:
+    create(pspace, "web-1", "--wait")
+    run = pspace("machine", "start", "web-1")
+    assert run.exit_code == 5
+    [line] = run.stderr.strip().splitlines()
+    assert "(HTTP 409 CONFLICT, request sandbox-" in line

@@ -27,7 +27,13 @@ from pspace_py.sandbox.context import Ctx, EventFailure, Runtime
 from pspace_py.sandbox.errors import SandboxError
 from pspace_py.sandbox.faults import ConnectionDropError, FaultRule, FaultSet, malformed_body
 from pspace_py.sandbox.lifecycle import Timing
-from pspace_py.sandbox.routes import OPERATION_IDS, ROUTES_BY_OPERATION, Route, build_url_map
+from pspace_py.sandbox.routes import (
+    OPERATION_IDS,
+    ROUTES_BY_OPERATION,
+    Route,
+    build_url_map,
+    names_a_missing_item,
+)
 from pspace_py.sandbox.store import Store
 from pspace_py.sandbox.teams import DEFAULT_API_KEY, KeyRing, Team
 
@@ -291,6 +297,8 @@ class SandboxApp:
 
     def _handle(self, request: ApiRequest, route: Route | None, params: dict[str, str]) -> Response:
         team = self._authenticate(request)
+        if route is None and names_a_missing_item(request.path[3:]):
+            raise SandboxError(404, f"Nothing exists at {request.path}.", code="NOT_FOUND")
         if route is None:
             raise SandboxError(
                 501,

@@ -119,3 +119,35 @@ def build_url_map() -> Map:
         merge_slashes=False,
         redirect_defaults=False,
     )
+
+
+def _route_shapes() -> dict[str, tuple[int, frozenset[str]]]:
+    """Per collection: the most segments a route has, and the action names after an ID."""
+    shapes: dict[str, tuple[int, set[str]]] = {}
+    for route in ROUTES:
+        parts = route.path.strip("/").split("/")
+        longest, actions = shapes.get(parts[0], (0, set()))
+        if len(parts) >= 3:
+            actions.add(parts[2])
+        shapes[parts[0]] = (max(longest, len(parts)), actions)
+    return {name: (longest, frozenset(actions)) for name, (longest, actions) in shapes.items()}
+
+
+_SHAPES = _route_shapes()
+
+
+def names_a_missing_item(path: str) -> bool:
+    """Whether an unmatched path is an emulated collection's item that cannot exist.
+
+    IDs are single path segments, so ``/machines/a/b`` (an ID with an encoded slash, say)
+    names no machine: that is a 404, not an operation the sandbox lacks (501).
+    """
+    parts = path.strip("/").split("/")
+    if len(parts) < 3 or parts[0] not in _SHAPES:
+        return False
+    longest, actions = _SHAPES[parts[0]]
+    return len(parts) > longest or parts[2] not in actions | _UNEMULATED_SUBRESOURCES
+
+
+# Machine sub-resources of the API that the sandbox does not emulate (they answer 501).
+_UNEMULATED_SUBRESOURCES = frozenset({"accessors", "desktop"})

@@ -182,3 +182,19 @@ def test_ids_are_deterministic_under_a_seed() -> None:
 
     assert first_id(42) == first_id(42)
     assert first_id(42) != first_id(43)
+
+
+def test_an_id_with_a_slash_is_not_found_not_unimplemented() -> None:
+    from pspace_py.sandbox import create_app
+    from pspace_py.sandbox.transport import SandboxTransport
+
+    app = create_app(instant=True)
+    with httpx.Client(
+        transport=SandboxTransport(app, default_api_key="sandbox-key"),
+        base_url="http://sandbox/v1",
+    ) as client:
+        for path in ("/machines/a%2Fb", "/machines/a%2Fb/start", "/snapshots/x/y"):
+            answer = client.get(path)
+            assert answer.status_code == 404, path
+            assert answer.json()["code"] == "NOT_FOUND"
+        assert client.get("/machines/psx/accessors").status_code == 501

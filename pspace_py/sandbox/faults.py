@@ -93,8 +93,10 @@ class FaultRule:
             raise ValueError("fault `times` and `after` must be >= 0")
         if not 0 <= self.latency_ms <= MAX_LATENCY_MS:
             raise ValueError(f"fault latency must be 0-{MAX_LATENCY_MS} ms, not {self.latency_ms}")
-        if self.retry_after is not None and ("\n" in self.retry_after or "\r" in self.retry_after):
-            raise ValueError("Retry-After must be a single line")
+        if self.retry_after is not None and not (
+            self.retry_after.isascii() and self.retry_after.isprintable()
+        ):
+            raise ValueError("Retry-After must be one line of printable ASCII (a header value)")
 
     @property
     def effective_status(self) -> int:

@@ -469,7 +469,7 @@ def bench_scale(runner: Runner, sandbox: ServedSandbox, reps: int) -> list[Resul
             warmup=False,
         )
 
-    def wall_result(name: str, title: str) -> Result:
+    def wall_result(name: str, title: str, target: float | None) -> Result:
         limit = limits[name]
         pages = -(-SCALE_MACHINES // (limit or API_DEFAULT_PAGE_SIZE))
         size = f"limit={limit}" if limit is not None else "no limit: the API default"
@@ -480,7 +480,7 @@ def bench_scale(runner: Runner, sandbox: ServedSandbox, reps: int) -> list[Resul
             unit="ms",
             reference=f"sum of raw page fetches ({pages} pages, {size})",
             reference_value=raw,
-            target=1.2,
+            target=target,
             note=f"pspace spends {value - raw:.0f} ms beyond the fetches "
             "(start-up included; the fetches are the sandbox's time)",
             samples=wall[name],
@@ -489,8 +489,10 @@ def bench_scale(runner: Runner, sandbox: ServedSandbox, reps: int) -> list[Resul
 
     walk = median(wall["own"]) - median(wall["one page"])
     return [
-        wall_result("own", "machine list --all --json"),
-        wall_result("default", f"machine list --all --json --limit {API_DEFAULT_PAGE_SIZE}"),
+        # The target is on the command as typed (pspace's own page size, the fewest pages);
+        # the API's default page size is shown for comparison.
+        wall_result("own", "machine list --all --json", 1.2),
+        wall_result("default", f"machine list --all --json --limit {API_DEFAULT_PAGE_SIZE}", None),
         Result(
             name=f"machine list --all --json, {SCALE_MACHINES:,} machines: wall minus start-up",
             value=walk,

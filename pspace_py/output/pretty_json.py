@@ -3,7 +3,7 @@
 The standard library only has a C encoder for compact output; with ``indent`` it falls
 back to a generator-based Python encoder, which made encoding, not the API, the cost of
 ``pspace machine list --all --json`` over thousands of machines. This encoder handles the
-plain JSON types (what ``json.loads`` gives back) about three times faster, using the
+plain JSON types (what ``json.loads`` gives back) two to three times faster, using the
 C-accelerated string escaper. Anything else (subclasses, tuples, non-string keys, custom
 objects, cycles) is handed to ``json.dumps`` itself, so its output and errors stay the
 reference.

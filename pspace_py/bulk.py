@@ -8,11 +8,13 @@ not stop the others; the caller decides the exit code.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pspace_py.errors import ExitCode, exit_code_for
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 DEFAULT_PARALLEL = 8
 T = TypeVar("T")
@@ -41,6 +43,8 @@ def run_each(
     on_done: Callable[[ItemOutcome[T]], None] = lambda _: None,
 ) -> list[ItemOutcome[T]]:
     """Apply ``action`` to every item, at most ``parallel`` at a time, in input order."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
     outcomes: dict[int, ItemOutcome[T]] = {}
     executor = ThreadPoolExecutor(max_workers=max(1, min(parallel, len(items) or 1)))
     try:

@@ -82,14 +82,29 @@ def _candidate(item: dict[str, Any]) -> str:
 
 
 def resolve_many(
-    refs: Iterable[str], resolve_one: Callable[[str], dict[str, Any]]
+    refs: Iterable[str], resolve_one: Callable[[str], dict[str, Any]], *, parallel: int = 8
 ) -> list[dict[str, Any]]:
-    """Resolve each reference once, keeping order and dropping duplicates."""
+    """Resolve references concurrently, keeping order and dropping duplicates.
+
+    The first reference (in the order given) that fails to resolve raises its error,
+    so the user hears about the same one however the lookups interleave.
+    """
+    from pspace_py.bulk import run_each
+
+    unique_refs = list(dict.fromkeys(refs))
+    outcomes = run_each(
+        [{"ref": ref} for ref in unique_refs],
+        lambda item: resolve_one(item["ref"]),
+        parallel=parallel,
+    )
     seen: set[str] = set()
     resolved = []
-    for ref in refs:
-        item = resolve_one(ref)
-        if item.get("id") not in seen:
+    for outcome in outcomes:
+        if outcome.error is not None:
+            raise outcome.error
+        item = outcome.value
+        assert item is not None
+        if str(item.get("id")) not in seen:
             seen.add(str(item.get("id")))
             resolved.append(item)
     return resolved

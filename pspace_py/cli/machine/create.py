@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from pspace_py.api.auth import AuthApi
 from pspace_py.api.machines import MachinesApi
-from pspace_py.catalog import Catalog
 from pspace_py.cli.context import AppContext, app_context
 from pspace_py.cli.machine._app import app, operation_label, show_async_result, wait_until
 from pspace_py.cli.machine.info import region_value
@@ -17,6 +16,9 @@ from pspace_py.cli.options import FieldsOpt, JsonOpt, QuietOpt, WaitOpt, WaitTim
 from pspace_py.cli.prompts import can_prompt, confirm
 from pspace_py.errors import RefusedError, UsageError
 from pspace_py.output import Output
+
+if TYPE_CHECKING:
+    from pspace_py.catalog import Catalog
 
 
 class PublicIpType(str, Enum):

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
-from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -28,6 +27,9 @@ from pspace_py.cli.options import (
 from pspace_py.errors import UsageError
 from pspace_py.output import columns as cols
 from pspace_py.waiting import MACHINE_STATES
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 StateFilterOpt = Annotated[
     str | None,
@@ -212,6 +214,8 @@ def _region_code(catalog: Any, region: str | None) -> str | None:
 def _price(text: str | None) -> Decimal | None:
     if text is None:
         return None
+    from decimal import Decimal, InvalidOperation
+
     try:
         value = Decimal(text.strip().lstrip("$"))
     except InvalidOperation:

@@ -90,10 +90,12 @@ class Selection:
     def is_bulk(self) -> bool:
         return self.by_filter or len(self.refs) > 1
 
-    def machines(self, state: AppContext) -> list[dict[str, Any]]:
+    def machines(self, state: AppContext, parallel: int) -> list[dict[str, Any]]:
         client = state.client()
         if not self.by_filter:
-            return resolve_many(self.refs, lambda ref: resolve_machine(client, ref))
+            return resolve_many(
+                self.refs, lambda ref: resolve_machine(client, ref), parallel=parallel
+            )
         query = {"region": self.region, "machineType": self.machine_type}
         listed = MachinesApi(client).iter({k: v for k, v in query.items() if v is not None})
         keep = machine_filter(self.state, self.name_glob)
@@ -116,7 +118,7 @@ def power_command(
 ) -> None:
     state = app_context(ctx)
     out = state.output(json_mode=json_, fields=fields, quiet=quiet)
-    machines = selection.machines(state)
+    machines = selection.machines(state, parallel)
     if not selection.is_bulk:
         machine = machines[0]
         if confirm_single is not None:

@@ -38,10 +38,11 @@ from pspace_py.cli.options import (
 from pspace_py.cli.prompts import can_prompt, confirm
 from pspace_py.errors import RefusedError, UsageError
 from pspace_py.output import Output
-from pspace_py.pricing import disk_size_from_bytes
 
 
 def current_disk_gb(state: AppContext, machine: dict[str, Any]) -> int | None:
+    from pspace_py.pricing import disk_size_from_bytes
+
     return disk_size_from_bytes(state.catalog(), machine.get("storageTotal"))
 
 

@@ -52,20 +52,14 @@ def wait_until(
         )
 
 
-def describe_event(event: dict[str, Any] | None) -> str:
-    if not event:
-        return ""
-    return f"event {event.get('id')} ({event.get('name')}: {event.get('state')})"
-
-
 def show_async_result(out: Output, result: AsyncResult, verb: str) -> None:
-    """A mutating call's answer: the machine on stdout, the event to follow on stderr."""
-    raw = {"data": result.resource, "event": result.event}
+    """A mutating call's answer: what happened on stderr, then the machine and its event."""
+    from pspace_py.cli.resource_commands import show_async_result as show_resource_result
+
     machine = result.resource
     if not out.json_mode and not out.quiet:
-        note = describe_event(result.event)
-        out.success(f"Machine {machine.get('id')} ({machine.get('name')}): {verb}. {note}".strip())
-    out.resource(machine, cols.MACHINE_DETAIL, raw=raw)
+        out.success(f"Machine {machine.get('id')} ({machine.get('name')}): {verb}.")
+    show_resource_result(out, result, cols.MACHINE_DETAIL)
 
 
 def operation_label(machine: dict[str, Any], verb: str, event: dict[str, Any] | None = None) -> str:

@@ -11,9 +11,9 @@ from pspace_py.api.auth import AuthApi
 from pspace_py.api.machines import MachinesApi
 from pspace_py.cli.context import AppContext, app_context
 from pspace_py.cli.machine._app import app, operation_label, show_async_result, wait_until
-from pspace_py.cli.machine.info import region_value
 from pspace_py.cli.options import FieldsOpt, JsonOpt, QuietOpt, WaitOpt, WaitTimeoutOpt, YesOpt
 from pspace_py.cli.prompts import can_prompt, confirm
+from pspace_py.cli.resource_commands import region_for
 from pspace_py.errors import RefusedError, UsageError
 from pspace_py.output import Output
 
@@ -138,7 +138,7 @@ def create_machine(
             "name": name,
             "machineType": canonical_machine_type(catalog, out, machine_type),
             "templateId": template_id,
-            "region": region_value(region),
+            "region": region_for(state, region).api_value,
             "diskSize": check_disk_size(catalog, disk_size),
             "networkId": network_id,
             "publicIpType": enum_value(public_ip_type),

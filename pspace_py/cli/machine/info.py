@@ -24,6 +24,7 @@ from pspace_py.cli.options import (
     QuietOpt,
     RegionOpt,
 )
+from pspace_py.cli.resource_commands import optional_region_value
 from pspace_py.errors import UsageError
 from pspace_py.output import columns as cols
 from pspace_py.waiting import MACHINE_STATES
@@ -41,18 +42,6 @@ NameGlobOpt = Annotated[
     str | None,
     typer.Option("--name-glob", help="Only machines whose name matches this shell pattern."),
 ]
-
-
-def region_value(region: str | None) -> str | None:
-    """A region as the API takes it, checked against the catalog before any request."""
-    if region is None:
-        return None
-    from pspace_py.catalog import normalize_region
-
-    try:
-        return normalize_region(region).api_value
-    except ValueError as error:
-        raise UsageError(str(error)) from None
 
 
 def check_state(state: str | None) -> str | None:
@@ -105,7 +94,7 @@ def list_machines(
     out = state_.output(json_mode=json_, fields=fields, quiet=quiet, no_header=no_header)
     filters = {
         "name": name,
-        "region": region_value(region),
+        "region": optional_region_value(state_, region),
         "machineType": machine_type,
         "agentType": agent_type,
     }

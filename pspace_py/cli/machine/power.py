@@ -22,7 +22,6 @@ from pspace_py.cli.machine.info import (
     StateFilterOpt,
     check_state,
     machine_filter,
-    region_value,
 )
 from pspace_py.cli.options import (
     FieldsOpt,
@@ -36,6 +35,7 @@ from pspace_py.cli.options import (
 )
 from pspace_py.cli.prompts import confirm, confirm_by_typing
 from pspace_py.cli.refs import resolve_many
+from pspace_py.cli.resource_commands import optional_region_value
 from pspace_py.errors import PartialFailureError, UsageError
 from pspace_py.output import Output
 from pspace_py.output.columns import Column
@@ -82,7 +82,7 @@ class Selection:
         self.refs = refs or []
         self.by_filter = all_machines
         self.name_glob = name_glob
-        self.region = region_value(region)
+        self.region = region
         self.machine_type = machine_type
         self.state = check_state(state)
 
@@ -96,7 +96,8 @@ class Selection:
             return resolve_many(
                 self.refs, lambda ref: resolve_machine(client, ref), parallel=parallel
             )
-        query = {"region": self.region, "machineType": self.machine_type}
+        region = optional_region_value(state, self.region)
+        query = {"region": region, "machineType": self.machine_type}
         listed = MachinesApi(client).iter({k: v for k, v in query.items() if v is not None})
         keep = machine_filter(self.state, self.name_glob)
         return [machine for machine in listed if keep is None or keep(machine)]

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pspace_py.errors import ExitCode, exit_code_for
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
 
 DEFAULT_PARALLEL = 8
 T = TypeVar("T")
@@ -42,28 +39,43 @@ def run_each(
     parallel: int = DEFAULT_PARALLEL,
     on_done: Callable[[ItemOutcome[T]], None] = lambda _: None,
 ) -> list[ItemOutcome[T]]:
-    """Apply ``action`` to every item, at most ``parallel`` at a time, in input order."""
-    from concurrent.futures import ThreadPoolExecutor, as_completed
+    """Apply ``action`` to every item, at most ``parallel`` at a time; outcomes in input order.
 
+    The workers are daemon threads, not a ``ThreadPoolExecutor``: at exit Python joins an
+    executor's threads, so after Ctrl-C a worker in the middle of a request (or of a
+    ``--wait``) would hold the process for minutes. Here the main thread stops handing out
+    work at once, and whatever is in flight is abandoned with the process.
+    """
+    import queue
+    import threading
+
+    pending: queue.SimpleQueue[tuple[int, dict[str, Any]]] = queue.SimpleQueue()
+    finished: queue.SimpleQueue[tuple[int, ItemOutcome[T]]] = queue.SimpleQueue()
+    for index, item in enumerate(items):
+        pending.put((index, item))
+    stopping = threading.Event()
+
+    def work() -> None:
+        while not stopping.is_set():
+            try:
+                index, item = pending.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                outcome: ItemOutcome[T] = ItemOutcome(item, value=action(item))
+            except BaseException as error:  # reported per item, never lost
+                outcome = ItemOutcome(item, error=error)
+            finished.put((index, outcome))
+
+    for _ in range(max(1, min(parallel, len(items)))):
+        threading.Thread(target=work, name="pspace-bulk", daemon=True).start()
     outcomes: dict[int, ItemOutcome[T]] = {}
-    executor = ThreadPoolExecutor(max_workers=max(1, min(parallel, len(items) or 1)))
     try:
-        futures: dict[Future[T], int] = {
-            executor.submit(action, item): index for index, item in enumerate(items)
-        }
-        for future in as_completed(futures):
-            index = futures[future]
-            error = future.exception()
-            outcome = (
-                ItemOutcome(items[index], error=error)
-                if error is not None
-                else ItemOutcome(items[index], value=future.result())
-            )
+        while len(outcomes) < len(items):
+            index, outcome = finished.get()
             outcomes[index] = outcome
             on_done(outcome)
     except BaseException:
-        # Ctrl-C: queued items never start; running requests finish on their own.
-        executor.shutdown(wait=False, cancel_futures=True)
+        stopping.set()  # Ctrl-C: queued items never start
         raise
-    executor.shutdown(wait=True)
     return [outcomes[index] for index in range(len(items))]

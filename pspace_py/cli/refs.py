@@ -92,6 +92,8 @@ def resolve_many(
     from pspace_py.bulk import run_each
 
     unique_refs = list(dict.fromkeys(refs))
+    if len(unique_refs) == 1:
+        return [resolve_one(unique_refs[0])]
     outcomes = run_each(
         [{"ref": ref} for ref in unique_refs],
         lambda item: resolve_one(item["ref"]),

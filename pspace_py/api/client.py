@@ -168,7 +168,13 @@ class ApiClient:
                 # The happy path never imports tenacity; only a failure pays for it.
                 if self.retry_policy.retries == 0 or not retry_rules.is_retryable(error, method):
                     raise
-                return self._retry(method, path, query, body, error)
+                try:
+                    return self._retry(method, path, query, body, error)
+                except ApiError as later:
+                    # An earlier try may have done the work before its answer was lost; a
+                    # 409 or 404 now can mean "already done" (see MachinesApi).
+                    later.after_lost_answer = retry_rules.is_ambiguous(error)
+                    raise
         except ApiError as error:
             if method not in retry_rules.IDEMPOTENT_METHODS and retry_rules.is_ambiguous(error):
                 raise AmbiguousResultError(

@@ -29,6 +29,9 @@ class ApiError(Exception):
         self.message = message
         # The API's X-Request-Id, so a support ticket can name the failed request.
         self.request_id = request_id
+        # Set on a retry's error when an earlier try got no usable answer, so the
+        # earlier try may have taken effect.
+        self.after_lost_answer = False
         self.status = status
         self.code = code
         self.method = method

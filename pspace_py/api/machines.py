@@ -10,8 +10,10 @@ from pspace_py.api.errors import (
     AmbiguousResultError,
     ApiError,
     ApiUnreachableError,
+    ConflictError,
     InvalidResponseError,
 )
+from pspace_py.api.errors import NotFoundError as ApiNotFoundError
 from pspace_py.api.resource import ResourceApi
 
 
@@ -83,7 +85,13 @@ class MachinesApi(ResourceApi):
         return unwrap(self.client.put(self.item_path(machine_id), body), self.noun)
 
     def delete(self, machine_id: str) -> AsyncResult:
-        return unwrap(self.client.delete(self.item_path(machine_id)), self.noun)
+        try:
+            return unwrap(self.client.delete(self.item_path(machine_id)), self.noun)
+        except ApiNotFoundError as error:
+            if not error.after_lost_answer:
+                raise
+            # A retry found it gone: the first try deleted it and its answer was lost.
+            return AsyncResult(resource={"id": machine_id, "state": "gone"}, event=None)
 
     def start(self, machine_id: str) -> AsyncResult:
         return self._action(machine_id, "start")
@@ -96,7 +104,25 @@ class MachinesApi(ResourceApi):
 
     def _action(self, machine_id: str, action: str) -> AsyncResult:
         # The official client sends {} on these PATCH calls; so do we.
-        return unwrap(self.client.patch(self.item_path(machine_id, action), {}), self.noun)
+        try:
+            return unwrap(self.client.patch(self.item_path(machine_id, action), {}), self.noun)
+        except ConflictError as error:
+            if not error.after_lost_answer:
+                raise
+            # A retry was refused: if the machine is already where the first try sent it,
+            # that try worked and only its answer was lost.
+            machine = self.get(machine_id)
+            if machine.get("state") in _REACHED_BY[action]:
+                return AsyncResult(resource=machine, event=None)
+            raise
+
+
+# States that show an action already took effect (in progress or done).
+_REACHED_BY = {
+    "start": frozenset({"starting", "serviceready", "ready"}),
+    "stop": frozenset({"stopping", "off"}),
+    "restart": frozenset({"restarting", "serviceready", "ready"}),
+}
 
 
 def _not_found(name: str, cause: ApiError) -> str:

@@ -275,3 +275,32 @@ def test_errors_carry_the_request_id() -> None:
     with pytest.raises(errors.ConflictError) as caught:
         client_for(recorder).get("machines/x")
     assert caught.value.request_id == "req-42"
+
+
+def test_a_stop_whose_answer_was_lost_is_not_reported_as_refused() -> None:
+    # First try: the API stops the machine but the answer never arrives; the retry is
+    # refused (409) because the machine is already stopping. That is success, not a refusal.
+    recorder = Recorder(
+        httpx.ReadError("connection reset"),
+        ok({"code": "CONFLICT", "message": "already stopping"}, 409),
+        ok({**MACHINE, "state": "stopping"}),
+    )
+    result = MachinesApi(client_for(recorder)).stop("psabc123")
+    assert result.resource["state"] == "stopping"
+    assert [r.method for r in recorder.requests] == ["PATCH", "PATCH", "GET"]
+
+
+def test_a_plain_conflict_is_still_a_refusal() -> None:
+    recorder = Recorder(ok({"code": "CONFLICT", "message": "machine is off"}, 409))
+    with pytest.raises(errors.ConflictError):
+        MachinesApi(client_for(recorder)).stop("psabc123")
+    assert len(recorder.requests) == 1
+
+
+def test_a_delete_whose_answer_was_lost_is_done_when_the_retry_finds_nothing() -> None:
+    recorder = Recorder(
+        httpx.ReadError("connection reset"), ok({"code": "NOT_FOUND", "message": "no"}, 404)
+    )
+    result = MachinesApi(client_for(recorder)).delete("psabc123")
+    assert result.resource == {"id": "psabc123", "state": "gone"}
+    assert len(recorder.requests) == 2

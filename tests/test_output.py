@@ -163,3 +163,26 @@ def test_ids_and_messages_stay_on_one_line() -> None:
     assert stdout.getvalue() == "ps1\\nps2\n"
     out.error("the API said:\nsomething")
     assert stderr.getvalue().count("\n") == 1
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_spinner_runs_on_an_interactive_stderr_while_rows_are_gathered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    stdout, stderr = io.StringIO(), FakeTerminal()
+    Output(stdout=stdout, stderr=stderr).table(iter(ROWS), COLUMNS)
+    assert "ps1" in stdout.getvalue()
+    assert "\x1b" not in stdout.getvalue()
+    assert stderr.getvalue() != ""  # the spinner drew (and cleared) itself on stderr
+
+
+def test_no_spinner_in_ci_or_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    stdout, stderr = io.StringIO(), FakeTerminal()
+    Output(stdout=stdout, stderr=stderr).table(iter(ROWS), COLUMNS)
+    assert stderr.getvalue() == ""

@@ -115,7 +115,9 @@ class Output:
 
     def table(self, items: Iterable[dict[str, Any]], columns: Sequence[Column]) -> int:
         columns = columns_for_fields(self.fields) if self.fields else list(columns)
-        rows = [[column.cell(item) for column in columns] for item in items]
+        # Rows are gathered (pages fetched) before the table is drawn: spin meanwhile.
+        with self.spinner("Loading…"):
+            rows = [[column.cell(item) for column in columns] for item in items]
         if not rows:
             return 0
         headers = [column.header for column in columns]

@@ -186,3 +186,23 @@ def test_no_spinner_in_ci_or_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
     stdout, stderr = io.StringIO(), FakeTerminal()
     Output(stdout=stdout, stderr=stderr).table(iter(ROWS), COLUMNS)
     assert stderr.getvalue() == ""
+
+
+@pytest.mark.parametrize("how", ["env", "flag"])
+def test_no_color_on_a_terminal(how: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if how == "env":
+        monkeypatch.setenv("NO_COLOR", "1")
+    stdout, stderr = FakeTerminal(), FakeTerminal()
+    out = Output(stdout=stdout, stderr=stderr, no_color=how == "flag")
+    out.table(iter(ROWS), COLUMNS)
+    out.error("boom")
+    assert "ps1" in stdout.getvalue()
+    assert "\x1b[1;31m" not in stderr.getvalue()
+    assert "\x1b[3" not in stdout.getvalue()  # no foreground colours in the table
+
+
+def test_colour_on_a_terminal_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")  # no spinner noise on stderr
+    stderr = FakeTerminal()
+    Output(stdout=FakeTerminal(), stderr=stderr).error("boom")
+    assert "\x1b[1;31m" in stderr.getvalue()

@@ -21,6 +21,17 @@ from pspace_py.output.format import one_line, pick, sanitize
 # JSON allows DEL and the C1 controls raw inside strings, but a terminal acts on them
 # (U+009B starts an escape sequence): write them as \u escapes, which parse the same.
 _TERMINAL_SAFE_JSON = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
+# A state's colour on a terminal: settled states plain or green/red, the rest in motion.
+_STATE_STYLES = {
+    "ready": "green",
+    "done": "green",
+    "off": "dim",
+    "error": "red",
+    "cancelled": "red",
+    "ok": "green",
+    "failed": "red",
+    "-": "",
+}
 _STYLES = {"error": "1;31", "warning": "33", "success": "32", "hint": "2", "bold": "1"}
 
 
@@ -252,10 +263,17 @@ class Output:
             header_style="bold",
             pad_edge=False,
         )
+        from rich.text import Text
+
         for header in headers:
             table.add_column(header, overflow="fold")
+        state_column = headers.index("STATE") if "STATE" in headers else None
         for row in rows:
-            table.add_row(*row)
+            cells: list[str | Text] = list(row)
+            if state_column is not None:
+                state = row[state_column]
+                cells[state_column] = Text(state, style=_STATE_STYLES.get(state, "yellow"))
+            table.add_row(*cells)
         Console(file=self.stdout, no_color=self._no_color, highlight=False).print(
             table, markup=False
         )

@@ -116,6 +116,7 @@ def power_command(
     quiet: bool,
     confirm_single: Callable[[dict[str, Any]], None] | None = None,
     confirm_bulk: bool = False,
+    waited: bool = False,
 ) -> None:
     state = app_context(ctx)
     out = state.output(json_mode=json_, fields=fields, quiet=quiet)
@@ -124,7 +125,9 @@ def power_command(
         machine = machines[0]
         if confirm_single is not None:
             confirm_single(machine)
-        show_async_result(out, act(state, out, machine), f"{verb} requested")
+        show_async_result(
+            out, act(state, out, machine), f"{verb} {'done' if waited else 'requested'}"
+        )
         return
     if not machines:
         out.info("No machine matches; nothing to do.")
@@ -295,6 +298,7 @@ def _power(
             json_=json_,
             fields=fields,
             quiet=quiet,
+            waited=wait,
         )
 
     command.__doc__ = _options_doc(verb) + f" --wait waits until {past}."
@@ -383,6 +387,7 @@ def deactivate_machines(
         quiet=quiet,
         confirm_single=confirm_single,
         confirm_bulk=True,
+        waited=wait,
     )
 
 

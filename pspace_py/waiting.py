@@ -61,6 +61,8 @@ class Progress:
     state: str
     event_state: str | None
     elapsed: float
+    # False when nothing moved since the last poll (a live line still updates its clock).
+    changed: bool = True
 
 
 @dataclass(frozen=True)
@@ -133,9 +135,9 @@ def wait_for_machine(
             )
         machine, state = _machine_state(machines, machine_id)
         elapsed = clock() - started
-        if (state, event_state) != last:
-            on_progress(Progress(machine_id, state, event_state, elapsed))
-            last = (state, event_state)
+        changed = (state, event_state) != last
+        on_progress(Progress(machine_id, state, event_state, elapsed, changed))
+        last = (state, event_state)
         event_settled = event is None or event_state in FINAL_EVENT_STATES
         if state in wanted and event_settled:
             return WaitResult(machine=machine, event=event, elapsed=elapsed)

@@ -109,6 +109,8 @@ def wait_for_event(
     with out.live_line() as update:
 
         def report(progress: Progress) -> None:
+            if not progress.changed and not out.interactive_stderr:
+                return  # a plain line per change; a live line ticks on every poll
             update(
                 f"{name} on machine {progress.machine_id}: {progress.event_state} "
                 f"({progress.elapsed:.0f}s)"

@@ -25,6 +25,8 @@ def resolve_machine(client: ApiClient, ref: str) -> dict[str, Any]:
 
 def show_progress(out: Output, update: Any) -> Any:
     def report(progress: Progress) -> None:
+        if not progress.changed and not out.interactive_stderr:
+            return  # a plain line per change; a live line ticks on every poll
         event = f", event {progress.event_state}" if progress.event_state else ""
         update(f"{progress.machine_id}: {progress.state}{event} ({progress.elapsed:.0f}s)")
 

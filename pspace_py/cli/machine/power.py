@@ -16,6 +16,7 @@ from pspace_py.cli.machine._app import (
     operation_label,
     resolve_machine,
     show_async_result,
+    wait_until,
 )
 from pspace_py.cli.machine.info import (
     NameGlobOpt,
@@ -246,9 +247,13 @@ def action(
         if labelled:
             state.operation = operation_label(machine, verb, result.event)
         event_id = result.event.get("id") if result.event else None
-        waited = wait_for_machine(
-            client, str(machine["id"]), wanted, event_id=event_id, timeout=timeout
-        )
+        machine_id = str(machine["id"])
+        if labelled:  # one machine: a live line; in bulk, the result lines say enough
+            waited = wait_until(state, out, machine_id, wanted, event_id=event_id, timeout=timeout)
+        else:
+            waited = wait_for_machine(
+                client, machine_id, wanted, event_id=event_id, timeout=timeout
+            )
         return AsyncResult(waited.machine or result.resource, waited.event or result.event)
 
     return act

@@ -186,14 +186,15 @@ def serve(
         faults=faults,
         allow_remote=allow_remote,
     )
-    stream = ready_stream if ready_stream is not None else sys.stdout
-    stream.write(f"PAPERSPACE_API_URL={server.url}\n")
-    stream.flush()
     previous = {}
+    # Handlers first, URL second: whoever reads the URL may signal us at once.
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGINT, signal.SIGTERM):
             previous[signum] = signal.signal(signum, lambda *_: server.stop())
+    stream = ready_stream if ready_stream is not None else sys.stdout
     try:
+        stream.write(f"PAPERSPACE_API_URL={server.url}\n")
+        stream.flush()
         server.run()
     finally:
         for signum, handler in previous.items():

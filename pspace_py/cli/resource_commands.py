@@ -6,18 +6,21 @@ deletions reported the same way everywhere, and confirmations that say what will
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Annotated, Any
+from collections.abc import Callable, Collection, Sequence
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from pspace_py.api.client import AsyncResult, JsonObject
-from pspace_py.catalog import Region
 from pspace_py.cli import prompts
 from pspace_py.cli.context import AppContext
 from pspace_py.errors import UsageError
 from pspace_py.output import Output
 from pspace_py.output.columns import Column
+
+if TYPE_CHECKING:
+    from pspace_py.catalog import Region
+    from pspace_py.waiting import Progress, WaitResult
 
 
 def region_for(state: AppContext, value: str) -> Region:
@@ -98,32 +101,52 @@ def finish_async(
     show_async_result(out, result, columns)
 
 
-def wait_for_event(
-    state: AppContext, out: Output, event: JsonObject, *, timeout: float | None
-) -> JsonObject | None:
-    """Poll ``event`` (with a live line on a terminal) until it is done, failed or cancelled."""
-    from pspace_py.waiting import WAITABLE_STATES, Progress, wait_for_machine
-
-    name = event.get("name", "operation")
+def wait_with_progress(
+    state: AppContext,
+    out: Output,
+    machine_id: str,
+    wanted: Collection[str],
+    *,
+    event_id: str | None,
+    timeout: float | None,
+    describe: Callable[[Progress], str],
+) -> WaitResult:
+    """The one waiting display: a live line that ticks on every poll on a terminal, one
+    plain line per change otherwise. Ctrl-C here is reported by the error boundary."""
+    from pspace_py.waiting import wait_for_machine
 
     with out.live_line() as update:
 
         def report(progress: Progress) -> None:
-            if not progress.changed and not out.interactive_stderr:
-                return  # a plain line per change; a live line ticks on every poll
-            update(
-                f"{name} on machine {progress.machine_id}: {progress.event_state} "
-                f"({progress.elapsed:.0f}s)"
-            )
+            if progress.changed or out.interactive_stderr:
+                update(describe(progress))
 
-        waited = wait_for_machine(
+        return wait_for_machine(
             state.client(),
-            str(event["machineId"]),
-            WAITABLE_STATES,  # any machine state: only the event matters here
-            event_id=str(event["id"]),
+            machine_id,
+            wanted,
+            event_id=event_id,
             timeout=timeout,
             on_progress=report,
         )
+
+
+def wait_for_event(
+    state: AppContext, out: Output, event: JsonObject, *, timeout: float | None
+) -> JsonObject | None:
+    """Poll ``event`` (with a live line on a terminal) until it is done, failed or cancelled."""
+    from pspace_py.waiting import WAITABLE_STATES
+
+    name = event.get("name", "operation")
+    waited = wait_with_progress(
+        state,
+        out,
+        str(event["machineId"]),
+        WAITABLE_STATES,  # any machine state: only the event matters here
+        event_id=str(event["id"]),
+        timeout=timeout,
+        describe=lambda p: f"{name} on machine {p.machine_id}: {p.event_state} ({p.elapsed:.0f}s)",
+    )
     return waited.event
 
 

@@ -11,7 +11,7 @@ from pspace_py.cli.options import group
 from pspace_py.cli.refs import resolve
 from pspace_py.output import Output
 from pspace_py.output import columns as cols
-from pspace_py.waiting import Progress, WaitResult, wait_for_machine
+from pspace_py.waiting import Progress, WaitResult
 
 app = group("Create, list, start, stop, resize and deactivate machines.")
 
@@ -23,14 +23,9 @@ def resolve_machine(client: ApiClient, ref: str) -> dict[str, Any]:
     return resolve(MachinesApi(client), ref, list_command=LIST_COMMAND)
 
 
-def show_progress(out: Output, update: Any) -> Any:
-    def report(progress: Progress) -> None:
-        if not progress.changed and not out.interactive_stderr:
-            return  # a plain line per change; a live line ticks on every poll
-        event = f", event {progress.event_state}" if progress.event_state else ""
-        update(f"{progress.machine_id}: {progress.state}{event} ({progress.elapsed:.0f}s)")
-
-    return report
+def describe_progress(progress: Progress) -> str:
+    event = f", event {progress.event_state}" if progress.event_state else ""
+    return f"{progress.machine_id}: {progress.state}{event} ({progress.elapsed:.0f}s)"
 
 
 def wait_until(
@@ -42,16 +37,18 @@ def wait_until(
     event_id: str | None,
     timeout: float | None,
 ) -> WaitResult:
-    """Wait with a live line; Ctrl-C here says the operation goes on server-side."""
-    with out.live_line() as update:
-        return wait_for_machine(
-            state.client(),
-            machine_id,
-            wanted,
-            event_id=event_id,
-            timeout=timeout,
-            on_progress=show_progress(out, update),
-        )
+    """Wait for a machine state, showing its progress."""
+    from pspace_py.cli.resource_commands import wait_with_progress
+
+    return wait_with_progress(
+        state,
+        out,
+        machine_id,
+        wanted,
+        event_id=event_id,
+        timeout=timeout,
+        describe=describe_progress,
+    )
 
 
 def show_async_result(out: Output, result: AsyncResult, verb: str) -> None:

@@ -45,6 +45,7 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the sandbox API; prints PAPERSPACE_API_URL=... first, stops on Ctrl-C."""
+    from pspace_py.sandbox.app import validate_fault
     from pspace_py.sandbox.faults import parse_fault_rule
     from pspace_py.sandbox.server import is_loopback
     from pspace_py.sandbox.server import serve as serve_sandbox
@@ -52,7 +53,7 @@ def serve(
     state = app_context(ctx)
     state.output()
     try:
-        rules = [parse_fault_rule(rule) for rule in faults or []]
+        rules = [validate_fault(parse_fault_rule(rule)) for rule in faults or []]
     except ValueError as error:
         raise UsageError(f"Bad --fault rule: {error}") from None
     if not allow_remote and not is_loopback(host):

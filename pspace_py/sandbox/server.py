@@ -202,36 +202,14 @@ def serve(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m pspace_py.sandbox.server [--port N] ...` (the CLI: `pspace sandbox serve`)."""
-    import argparse
+    """`python -m pspace_py.sandbox[.server] ARGS`: exactly `pspace sandbox serve ARGS`."""
+    import typer
 
-    from pspace_py.sandbox.errors import SandboxStateError
-    from pspace_py.sandbox.faults import parse_fault_rule
+    from pspace_py.cli.main import app
 
-    parser = argparse.ArgumentParser(prog="python -m pspace_py.sandbox.server")
-    parser.add_argument("--host", default=DEFAULT_HOST)
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--state", default=None)
-    parser.add_argument("--instant", action="store_true")
-    parser.add_argument("--api-key", action="append", default=[])
-    parser.add_argument("--fault", action="append", default=[])
-    parser.add_argument("--allow-remote", action="store_true")
-    args = parser.parse_args(argv)
-    try:
-        faults = [parse_fault_rule(text) for text in args.fault]
-        serve(
-            host=args.host,
-            port=args.port,
-            state_path=args.state,
-            api_keys=args.api_key,
-            instant=args.instant,
-            faults=faults,
-            allow_remote=args.allow_remote,
-        )
-    except (ValueError, OSError, SandboxStateError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = typer.main.get_command(app)
+    return int(command.main(args=["sandbox", "serve", *args], standalone_mode=False))
 
 
 if __name__ == "__main__":

@@ -182,3 +182,16 @@ def test_concurrent_requests_on_a_served_file(tmp_path: Path) -> None:
         _, listed, _ = curl(f"{server.url}/machines?limit=120")
     assert len(listed["items"]) == 40
     assert len({item["privateIp"] for item in listed["items"]}) == 40
+
+
+def test_serve_main_rejects_an_unknown_operation_in_one_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pspace_py.sandbox", "--fault", "machines-explode:status=503"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "unknown operation 'machines-explode'" in line
+    assert "Unexpected" not in line

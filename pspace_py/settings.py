@@ -55,8 +55,10 @@ def _truthy(value: str | None) -> bool:
 
 
 def is_loopback_host(host: str) -> bool:
+    """Whether a host name or address (``[::1]`` included) is this machine's loopback."""
     import ipaddress
 
+    host = host.strip().strip("[]")
     if host.lower() in LOOPBACK_HOSTS:
         return True
     try:

@@ -36,6 +36,7 @@ from pspace_py.sandbox.routes import (
 )
 from pspace_py.sandbox.store import Store
 from pspace_py.sandbox.teams import DEFAULT_API_KEY, KeyRing, Team
+from pspace_py.settings import is_loopback_host
 
 logger = logging.getLogger("pspace_py.sandbox")
 
@@ -46,7 +47,6 @@ _LOGGED_BODY_LIMIT = 8192
 SLEEP_ENVIRON_KEY = "pspace_sandbox.sleep"
 CLOCK_OFFSET_META = "clock_offset_ms"
 _SECRET_FIELDS = frozenset({"password", "script", "apikey", "api_key", "token", "secret"})
-_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 _NOT_LOGGED_HEADERS = frozenset({"authorization", "x-api-key", "cookie", "proxy-authorization"})
 
 
@@ -399,7 +399,7 @@ def _host_is_loopback(environ: Mapping[str, Any]) -> bool:
     hostname = host.rsplit(":", 1)[0] if not host.endswith("]") else host
     if host.startswith("[") and "]" in host:
         hostname = host[: host.index("]") + 1]
-    return hostname in _LOOPBACK_HOSTS or hostname.startswith("127.")
+    return is_loopback_host(hostname)
 
 
 def _request_headers(environ: Mapping[str, Any]) -> dict[str, str]:

@@ -14,7 +14,6 @@ a TCP RST. Pinned to and tested with waitress 3.0.
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import os
 import signal
 import socket
@@ -29,6 +28,7 @@ from waitress.server import create_server
 from waitress.task import WSGITask
 
 from pspace_py.sandbox.faults import ConnectionDropError, FaultRule
+from pspace_py.settings import is_loopback_host
 
 DEFAULT_HOST = "127.0.0.1"
 # Enough for a bulk action at `--parallel 8` plus a poller, without queueing warnings.
@@ -57,12 +57,7 @@ class _DroppingChannel(HTTPChannel):  # type: ignore[misc]
 
 
 def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_host(host)
 
 
 class SandboxServer:

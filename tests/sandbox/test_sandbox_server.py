@@ -195,3 +195,14 @@ def test_serve_main_rejects_an_unknown_operation_in_one_line() -> None:
     [line] = result.stderr.strip().splitlines()
     assert "unknown operation 'machines-explode'" in line
     assert "Unexpected" not in line
+
+
+def test_the_served_sandbox_refuses_a_host_that_only_looks_like_loopback() -> None:
+    with SandboxServer(instant=True) as server:
+        request = urllib.request.Request(
+            f"{server.url}/machines",
+            headers={"Host": "127.evil.example", "Authorization": "Bearer sandbox-key"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 403

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pspace_py.cli.context import AppContext, app_context
+from pspace_py.cli.context import AppContext, app_context, show_config_warnings
 from pspace_py.cli.options import HELP_MARKUP, JsonOpt
 from pspace_py.errors import NotLoggedInError, UsageError
 
@@ -38,11 +38,6 @@ def _command_app(help_text: str) -> typer.Typer:
 login_app = _command_app("Store an API key in a profile.")
 logout_app = _command_app("Forget stored API keys.")
 whoami_app = _command_app("Show the team, user and key source.")
-
-
-def show_config_warnings(output: Output, config: ConfigFile) -> None:
-    for warning in config.drain_warnings():
-        output.warn(warning)
 
 
 def _shown_url(settings: Settings) -> str:

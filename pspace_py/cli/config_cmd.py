@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pspace_py.cli.context import app_context
+from pspace_py.cli.context import app_context, show_config_warnings
 from pspace_py.cli.options import JsonOpt, NoHeaderOpt, group
 from pspace_py.errors import NotFoundError, UsageError
 
@@ -41,11 +41,6 @@ SettingArg = Annotated[
         metavar="NAME", help="api_key, api_url, team, retries or http_timeout.", show_default=False
     ),
 ]
-
-
-def _show_warnings(output: Output, config: ConfigFile) -> None:
-    for warning in config.drain_warnings():
-        output.warn(warning)
 
 
 def _shown_settings(settings: dict[str, Any]) -> dict[str, Any]:
@@ -77,7 +72,7 @@ def list_profiles(
     state = app_context(ctx)
     output = state.output(json_mode=json_output, no_header=no_header)
     config = state.config()
-    _show_warnings(output, config)
+    show_config_warnings(output, config)
     names = sorted(config.profiles)
     only = state.options.profile
     if only is not None:
@@ -124,7 +119,7 @@ def get_setting(ctx: typer.Context, name: SettingArg) -> None:
     state = app_context(ctx)
     output = state.output()
     config = state.config()
-    _show_warnings(output, config)
+    show_config_warnings(output, config)
     profile = _chosen_profile(ctx, config)
     value = config.profile(profile).get(name)
     if value is None:
@@ -167,10 +162,10 @@ def set_setting(
     state = app_context(ctx)
     output = state.output()
     config = state.config()
-    _show_warnings(output, config)
+    show_config_warnings(output, config)
     profile = check_profile_name(_chosen_profile(ctx, config))
     with editing_config() as editable:
-        _show_warnings(output, editable)
+        show_config_warnings(output, editable)
         editable.profiles.setdefault(profile, {})[name] = parsed
     output.success(f"Set {name} = {parsed} in profile '{profile}'.")
     _mention_env_override(output, name)
@@ -197,13 +192,13 @@ def unset_setting(ctx: typer.Context, name: SettingArg) -> None:
     state = app_context(ctx)
     output = state.output()
     config = state.config()
-    _show_warnings(output, config)
+    show_config_warnings(output, config)
     profile = _chosen_profile(ctx, config)
     if name not in config.profile(profile):
         output.info(f"'{name}' was not set in profile '{profile}'; nothing changed.")
         return
     with editing_config() as editable:
-        _show_warnings(output, editable)
+        show_config_warnings(output, editable)
         settings = editable.profiles.get(profile, {})
         settings.pop(name, None)
         if profile in editable.profiles and not settings:
@@ -227,11 +222,11 @@ def use_profile(
     state = app_context(ctx)
     output = state.output()
     config = state.config()
-    _show_warnings(output, config)
+    show_config_warnings(output, config)
     if profile not in config.profiles:
         raise _no_such_profile(profile, config)
     with editing_config() as editable:
-        _show_warnings(output, editable)
+        show_config_warnings(output, editable)
         if profile not in editable.profiles:
             raise _no_such_profile(profile, editable)
         editable.default_profile = profile

@@ -52,8 +52,7 @@ class AppContext:
             from pspace_py.config import load_config
 
             self._config = load_config()
-            for warning in self._config.drain_warnings():
-                self.diagnostics().warn(warning)
+            show_config_warnings(self.diagnostics(), self._config)
         return self._config
 
     def diagnostics(self) -> Output:
@@ -159,6 +158,12 @@ def sandbox_state_error(error: Exception, *, hint: str | None = None) -> PspaceE
     from pspace_py.errors import ConfigError
 
     return ConfigError(str(error), hint=hint)
+
+
+def show_config_warnings(output: Output, config: ConfigFile) -> None:
+    """Say what loading the config file found (e.g. it was readable by others); once each."""
+    for warning in config.drain_warnings():
+        output.warn(warning)
 
 
 def app_context(ctx: typer.Context) -> AppContext:

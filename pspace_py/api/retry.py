@@ -14,8 +14,10 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 from pspace_py.api.errors import (
     ApiError,
@@ -59,6 +61,10 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     if _DELAY_SECONDS.fullmatch(value):
         # A huge number of seconds is still "wait as long as you may" (then clamped).
         return float(value) if len(value) <= _MAX_DELAY_DIGITS else _FAR_FUTURE
+    # Only a Retry-After date pays for these imports (email.utils is not small).
+    from datetime import datetime, timezone
+    from email.utils import parsedate_to_datetime
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):

@@ -29,7 +29,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -368,6 +367,8 @@ def write_config_atomically(config: ConfigFile, path: Path) -> None:
     payload = tomli_w.dumps(config.to_toml_dict()).encode()
     try:
         # mkstemp creates the file 0600 whatever the umask.
+        import tempfile  # only writes pay for it
+
         fd, tmp_name = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=target.parent)
     except OSError as error:
         raise ConfigError(f"Cannot write config file {path}: {error.strerror}.") from None

@@ -15,6 +15,7 @@ import typer
 from pspace_py.cli.context import AppContext, app_context, show_config_warnings
 from pspace_py.cli.options import HELP_MARKUP, JsonOpt
 from pspace_py.errors import NotLoggedInError, UsageError
+from pspace_py.output.format import plural
 
 if TYPE_CHECKING:
     from pspace_py.api.client import JsonObject
@@ -239,7 +240,7 @@ def logout(
             _mention_env_key(output)
             return
         names = ", ".join(f'"{name}"' for name in removed)
-        output.success(f"Logged out: removed {_plural(len(removed), 'profile')} ({names}).")
+        output.success(f"Logged out: removed {plural(len(removed), 'profile')} ({names}).")
         if any(_holds_real_key(settings) for settings in removed.values()):
             output.info(f"The keys still work until you delete them at {API_KEYS_PAGE}.")
         _mention_env_key(output)
@@ -298,10 +299,6 @@ def _describe_profile(settings: dict[str, Any]) -> str:
         parts.append(f'API key for team "{team}"' if team else "API key")
     parts.extend(key for key in settings if key not in {"api_key", "team"})
     return ", ".join(parts) if parts else "no settings"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _mention_env_key(output: Output) -> None:

@@ -18,6 +18,11 @@ _BYTE_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
 MISSING = "-"
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 machine``, ``2 machines``."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def sanitize(text: str) -> str:
     """Neutralise control characters (ESC, BEL, CR, ...) by showing them escaped."""
     return _CONTROL_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

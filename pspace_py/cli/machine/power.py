@@ -40,6 +40,7 @@ from pspace_py.cli.resource_commands import optional_region_value
 from pspace_py.errors import PartialFailureError, UsageError
 from pspace_py.output import Output
 from pspace_py.output.columns import Column
+from pspace_py.output.format import plural
 from pspace_py.waiting import wait_for_machine
 
 AllMachinesOpt = Annotated[
@@ -135,16 +136,17 @@ def power_command(
         if out.json_mode:
             out.json_items([])
         return
+    how_many = plural(len(machines), "machine")
     if confirm_bulk or selection.by_filter:
         listing = ", ".join(f"{m.get('name')} ({m.get('id')})" for m in machines[:20])
         more = f" and {len(machines) - 20} more" if len(machines) > 20 else ""
-        out.info(f"This will {verb} {count_of(len(machines))}: {listing}{more}.")
+        out.info(f"This will {verb} {how_many}: {listing}{more}.")
         confirm(
-            f"{verb.capitalize()} {count_of(len(machines))}?",
+            f"{verb.capitalize()} {how_many}?",
             yes=yes,
-            action=f"{verb} {count_of(len(machines))}",
+            action=f"{verb} {how_many}",
         )
-    state.operation = f"{verb} of {count_of(len(machines))}"
+    state.operation = f"{verb} of {how_many}"
     outcomes = run_each(
         machines,
         lambda machine: act(state, out, machine),
@@ -159,10 +161,6 @@ def power_command(
             f"{len(failed)} of {len(outcomes)} machines failed to {verb}.",
             hint="See the lines above; run the command again for the failed ones.",
         )
-
-
-def count_of(number: int) -> str:
-    return f"{number} machine" if number == 1 else f"{number} machines"
 
 
 def report_outcome(out: Output, verb: str, outcome: ItemOutcome[AsyncResult]) -> None:

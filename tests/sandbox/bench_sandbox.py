@@ -3,14 +3,16 @@
     python tests/sandbox/bench_sandbox.py [--machines 10000]
 
 Measures: seeding N machines; GET /v1/machines/{id} as a bare WSGI call (the sandbox's own work:
-routing, auth, one indexed SELECT, lifecycle for one row, JSON) and through httpx; and listing
-every machine page by page (keyset pagination: the last page should cost what the first does).
+routing, auth, one indexed SELECT, lifecycle for one row, JSON) and through httpx; listing
+every machine page by page (keyset pagination: the last page should cost what the first does);
+and a machine's life (create, stop, start, delete: the writes that cross resources).
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import statistics
 import time
 import timeit
@@ -23,8 +25,13 @@ from pspace_py.sandbox.transport import SandboxTransport
 
 
 def wsgi_get(app: Any, path: str, query: str = "") -> bytes:
+    return wsgi_call(app, "GET", path, query)
+
+
+def wsgi_call(app: Any, method: str, path: str, query: str = "", body: Any = None) -> bytes:
+    raw = b"" if body is None else json.dumps(body).encode()
     environ = {
-        "REQUEST_METHOD": "GET",
+        "REQUEST_METHOD": method,
         "PATH_INFO": path,
         "QUERY_STRING": query,
         "SERVER_NAME": "bench",
@@ -32,7 +39,8 @@ def wsgi_get(app: Any, path: str, query: str = "") -> bytes:
         "REMOTE_ADDR": "127.0.0.1",
         "HTTP_AUTHORIZATION": "Bearer sandbox-key",
         "CONTENT_TYPE": "application/json",
-        "wsgi.input": io.BytesIO(b""),
+        "CONTENT_LENGTH": str(len(raw)),
+        "wsgi.input": io.BytesIO(raw),
     }
     status: list[str] = []
     body = b"".join(app(environ, lambda s, h, e=None: status.append(s)))
@@ -72,8 +80,6 @@ def main() -> None:
             t0 = time.perf_counter()
             body = wsgi_get(app, "/v1/machines", query)
             page_times.append(time.perf_counter() - t0)
-            import json
-
             page = json.loads(body)
             count += len(page["items"])
             if not page["hasMore"]:
@@ -90,6 +96,31 @@ def main() -> None:
         t0 = time.perf_counter()
         wsgi_get(app, "/v1/machines", f"limit=120&orderBy={order_by}")
         print(f"first page orderBy={order_by}: {(time.perf_counter() - t0) * 1000:.2f} ms")
+    app.close()
+    bench_machine_life()
+
+
+def bench_machine_life(cycles: int = 500) -> None:
+    """create (dynamic IP, starts), stop, start, delete: four writes, each a transaction."""
+    app = create_app(instant=True, seed=2)
+    spec = {
+        "name": "life",
+        "machineType": "C4",
+        "templateId": "t0nspur5",
+        "region": "NY2",
+        "diskSize": 50,
+    }
+
+    def life() -> None:
+        created = json.loads(wsgi_call(app, "POST", "/v1/machines", body=spec))
+        path = f"/v1/machines/{created['data']['id']}"
+        wsgi_call(app, "PATCH", f"{path}/stop", body={})
+        wsgi_call(app, "PATCH", f"{path}/start", body={})
+        wsgi_call(app, "PATCH", f"{path}/stop", body={})
+        wsgi_call(app, "DELETE", path)
+
+    per_life = min(timeit.repeat(life, number=cycles, repeat=3)) / cycles
+    print(f"a machine's life (create, stop, start, stop, delete): {per_life * 1e6:.0f} us")
     app.close()
 
 

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from pspace_py.config import MAX_RETRIES, ConfigFile, stored_setting
 from pspace_py.errors import UsageError
+from pspace_py.loopback import is_loopback_host as is_loopback_host  # public here too
 
 DEFAULT_API_URL = "https://api.paperspace.com/v1"
 SANDBOX_URL_ALIAS = "sandbox"
@@ -29,7 +30,6 @@ DEFAULT_RETRIES = 3
 DEFAULT_HTTP_TIMEOUT = 60.0
 # A day: more than any API call needs, and what the socket layer can still represent.
 MAX_HTTP_TIMEOUT = 86400.0
-LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 API_KEYS_PAGE = "https://console.paperspace.com/settings/apikeys"
 
 
@@ -52,20 +52,6 @@ class Settings:
 
 def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def is_loopback_host(host: str) -> bool:
-    """Whether a host name or address (``[::1]`` included) is this machine's loopback."""
-    import ipaddress
-
-    host = host.strip().strip("[]")
-    if host.lower() in LOOPBACK_HOSTS:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        # A name such as 127.example.com can resolve anywhere.
-        return False
 
 
 def check_api_url(url: str) -> str:

@@ -7,76 +7,58 @@ from typing import Annotated
 
 import typer
 
-from pspace_py.cli.context import app_context, sandbox_state_error
+from pspace_py import serve_flags as flags
+from pspace_py.cli.context import app_context
 from pspace_py.cli.options import group
 from pspace_py.errors import PspaceError, UsageError
 
 app = group("Run the built-in sandbox: a local, stateful Paperspace API for trying and testing.")
 
 
-@app.command("serve")
+# Names, help and defaults come from `serve_flags`, which `python -m pspace_py.sandbox` reads too.
+@app.command("serve", help=flags.SUMMARY)
 def serve(
     ctx: typer.Context,
-    host: Annotated[
-        str, typer.Option("--host", help="Address to bind (loopback only).")
-    ] = "127.0.0.1",
+    host: Annotated[str, typer.Option(flags.HOST.name, help=flags.HOST.help)] = flags.HOST.default,
     port: Annotated[
-        int, typer.Option("--port", min=0, max=65535, help="Port; 0 picks a free one.")
-    ] = 0,
-    state_file: Annotated[
-        Path | None,
+        int,
         typer.Option(
-            "--state", help="SQLite file that keeps state across restarts [default: memory]."
+            flags.PORT.name, min=flags.PORT.minimum, max=flags.PORT.maximum, help=flags.PORT.help
         ),
-    ] = None,
+    ] = flags.PORT.default,
+    state: Annotated[
+        Path | None, typer.Option(flags.STATE.name, help=flags.STATE.help)
+    ] = flags.STATE.default,
     instant: Annotated[
-        bool, typer.Option("--instant", help="Transitions finish at once (for tests).")
-    ] = False,
-    api_keys: Annotated[
-        list[str] | None,
-        typer.Option("--api-key", help="Extra accepted key, each its own team (repeatable)."),
-    ] = None,
-    faults: Annotated[
-        list[str] | None,
-        typer.Option("--fault", help="Fault rule, e.g. 'machines-create:status=503,times=2'."),
-    ] = None,
+        bool, typer.Option(flags.INSTANT.name, help=flags.INSTANT.help)
+    ] = flags.INSTANT.default,
+    key: Annotated[
+        list[str] | None, typer.Option(flags.KEY.name, help=flags.KEY.help)
+    ] = flags.KEY.default,
+    fault: Annotated[
+        list[str] | None, typer.Option(flags.FAULT.name, help=flags.FAULT.help)
+    ] = flags.FAULT.default,
     allow_remote: Annotated[
-        bool, typer.Option("--allow-remote", help="Allow binding a non-loopback address.")
-    ] = False,
+        bool, typer.Option(flags.ALLOW_REMOTE.name, help=flags.ALLOW_REMOTE.help)
+    ] = flags.ALLOW_REMOTE.default,
 ) -> None:
-    """Serve the sandbox API; prints PAPERSPACE_API_URL=... first, stops on Ctrl-C."""
-    from pspace_py.sandbox.app import validate_fault
-    from pspace_py.sandbox.faults import parse_fault_rule
-    from pspace_py.sandbox.server import is_loopback
-    from pspace_py.sandbox.server import serve as serve_sandbox
+    from pspace_py.sandbox.command import serve_from_flags
+    from pspace_py.sandbox.server import ServeError
 
-    state = app_context(ctx)
-    state.output()
+    app_context(ctx).output()
     try:
-        rules = [validate_fault(parse_fault_rule(rule)) for rule in faults or []]
-    except ValueError as error:
-        raise UsageError(f"Bad --fault rule: {error}") from None
-    if not allow_remote and not is_loopback(host):
-        raise UsageError(
-            f"Refusing to serve the sandbox on {host}: it has no real authentication.",
-            hint="Use a loopback address (127.0.0.1), or pass --allow-remote.",
-        )
-    from pspace_py.sandbox import SandboxStateError
-
-    try:
-        serve_sandbox(
+        serve_from_flags(
             host=host,
             port=port,
-            state_path=state_file,
-            api_keys=tuple(api_keys or ()),
+            state=state,
             instant=instant,
-            faults=rules,
+            key=key,
+            fault=fault,
             allow_remote=allow_remote,
         )
-    except SandboxStateError as error:
-        raise sandbox_state_error(error) from None
-    except OSError as error:  # the address is taken or not this machine's
-        raise PspaceError(f"Cannot serve on {host}:{port}: {error.strerror or error}.") from None
+    except ServeError as error:
+        kind = UsageError if error.usage else PspaceError
+        raise kind(error.message, hint=error.hint) from None
 
 
 @app.command("reset")

@@ -7,7 +7,8 @@ loaded by `create_app`):
 - `default_state_path()` -> the SQLite file `pspace --sandbox` uses.
 - `in_process_transport(...)` -> an `httpx` transport running the sandbox in-process.
 - `reset_state(...)` -> empty a state file.
-- `pspace_py.sandbox.server.serve(...)` -> serve on loopback with waitress.
+- `pspace_py.sandbox.server.serve(...)` -> serve on loopback with waitress (`python -m
+  pspace_py.sandbox` and `pspace sandbox serve` are its command lines, `command.py`).
 
 See docs/sandbox.md.
 """
@@ -68,9 +69,10 @@ def create_app(
     Raises SandboxStateError when the file is not a state file this version can read.
     """
     from pspace_py.catalog import load_catalog
-    from pspace_py.sandbox.app import SandboxApp, load_clock_offset
+    from pspace_py.sandbox.app import SandboxApp
     from pspace_py.sandbox.context import Runtime
     from pspace_py.sandbox.ids import IdGenerator
+    from pspace_py.sandbox.instance import load_clock_offset
     from pspace_py.sandbox.render import Wire
     from pspace_py.sandbox.store import Store
 

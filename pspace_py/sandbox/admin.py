@@ -4,28 +4,32 @@ event failures, account standing. No API key; only answered to loopback clients.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pspace_py.sandbox import addresses, store
 from pspace_py.sandbox.clock import iso_from_ms
 from pspace_py.sandbox.context import ALL_TEAMS, GOOD_STANDING, Ctx
 from pspace_py.sandbox.errors import SandboxError, bad_request
 from pspace_py.sandbox.faults import FaultRule
+from pspace_py.sandbox.instance import Sandbox
 from pspace_py.sandbox.lifecycle import EVENT_NAMES
+from pspace_py.sandbox.routes import ROUTES
 from pspace_py.sandbox.teams import DEFAULT_API_KEY
-
-if TYPE_CHECKING:
-    from pspace_py.sandbox.app import Response, SandboxApp
+from pspace_py.sandbox.wire import (
+    Response,
+    error_response,
+    json_response,
+    parse_json_body,
+    read_body,
+)
 
 MAX_SEED_MACHINES = 100_000
 _LOOPBACK_CLIENTS = ("127.", "::1", "::ffff:127.")
 
-AdminHandler = Callable[["SandboxApp", Any], Any]
+AdminHandler = Callable[[Sandbox, Any], Any]
 
 
-def handle_admin(app: SandboxApp, method: str, path: str, environ: Mapping[str, Any]) -> Response:
-    from pspace_py.sandbox.app import error_response, json_response, parse_json_body, read_body
-
+def handle_admin(app: Sandbox, method: str, path: str, environ: Mapping[str, Any]) -> Response:
     remote = str(environ.get("REMOTE_ADDR") or "")
     if not remote.startswith(_LOOPBACK_CLIENTS):
         return error_response(
@@ -70,16 +74,16 @@ def _string(body: Mapping[str, Any], key: str, default: str | None = None) -> An
 # -- routes ------------------------------------------------------------------------------------
 
 
-def health(app: SandboxApp, body: Any) -> Any:
+def health(app: Sandbox, body: Any) -> Any:
     return {"status": "ok"}
 
 
-def reset(app: SandboxApp, body: Any) -> Any:
+def reset(app: Sandbox, body: Any) -> Any:
     app.reset()
     return {"status": "ok"}
 
 
-def get_clock(app: SandboxApp, body: Any) -> Any:
+def get_clock(app: Sandbox, body: Any) -> Any:
     now = app.now_ms()
     offset = getattr(app.clock, "offset_ms", None)
     return {
@@ -90,7 +94,7 @@ def get_clock(app: SandboxApp, body: Any) -> Any:
     }
 
 
-def advance_clock(app: SandboxApp, body: Any) -> Any:
+def advance_clock(app: Sandbox, body: Any) -> Any:
     seconds = _number(_object(body), "seconds", kind=float)
     if seconds < 0:
         raise bad_request("`seconds` must be >= 0: the sandbox clock only moves forward.")
@@ -98,20 +102,20 @@ def advance_clock(app: SandboxApp, body: Any) -> Any:
     return get_clock(app, None)
 
 
-def get_requests(app: SandboxApp, body: Any) -> Any:
+def get_requests(app: Sandbox, body: Any) -> Any:
     return {"items": app.request_log()}
 
 
-def delete_requests(app: SandboxApp, body: Any) -> Any:
+def delete_requests(app: Sandbox, body: Any) -> Any:
     app.clear_request_log()
     return {"status": "ok"}
 
 
-def get_faults(app: SandboxApp, body: Any) -> Any:
+def get_faults(app: Sandbox, body: Any) -> Any:
     return {"items": app.faults.snapshot()}
 
 
-def add_faults(app: SandboxApp, body: Any) -> Any:
+def add_faults(app: Sandbox, body: Any) -> Any:
     rules_json = body if isinstance(body, list) else [body]
     rules = [FaultRule.from_json(item) for item in rules_json]
     for rule in rules:
@@ -119,16 +123,16 @@ def add_faults(app: SandboxApp, body: Any) -> Any:
     return get_faults(app, None)
 
 
-def delete_faults(app: SandboxApp, body: Any) -> Any:
+def delete_faults(app: Sandbox, body: Any) -> Any:
     app.clear_faults()
     return {"items": []}
 
 
-def get_event_failures(app: SandboxApp, body: Any) -> Any:
+def get_event_failures(app: Sandbox, body: Any) -> Any:
     return {"items": app.runtime.failures.snapshot()}
 
 
-def add_event_failure(app: SandboxApp, body: Any) -> Any:
+def add_event_failure(app: Sandbox, body: Any) -> Any:
     body = _object(body)
     name = _string(body, "name")
     if name not in EVENT_NAMES:
@@ -141,12 +145,12 @@ def add_event_failure(app: SandboxApp, body: Any) -> Any:
     return get_event_failures(app, None)
 
 
-def delete_event_failures(app: SandboxApp, body: Any) -> Any:
+def delete_event_failures(app: Sandbox, body: Any) -> Any:
     app.runtime.failures.clear()
     return {"items": []}
 
 
-def set_account_standing(app: SandboxApp, body: Any) -> Any:
+def set_account_standing(app: Sandbox, body: Any) -> Any:
     """Change the standing of one team (`team`: a namespace) or, by default, of every team."""
     body = _object(body)
     standing = dict(GOOD_STANDING)
@@ -167,7 +171,7 @@ def set_account_standing(app: SandboxApp, body: Any) -> Any:
     return {"team": team, **standing}
 
 
-def seed(app: SandboxApp, body: Any) -> Any:
+def seed(app: Sandbox, body: Any) -> Any:
     """Create N machines in one transaction (benchmarks; fixtures with many machines)."""
     from pspace_py.sandbox.handlers import machines
 
@@ -247,9 +251,7 @@ def _seed_template(ctx: Ctx, machine_type: Any, template_id: str | None, region_
     return machines.os_template_choice(candidates[0])
 
 
-def routes_index(app: SandboxApp, body: Any) -> Any:
-    from pspace_py.sandbox.routes import ROUTES
-
+def routes_index(app: Sandbox, body: Any) -> Any:
     return {
         "implemented": [
             {

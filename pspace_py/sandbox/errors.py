@@ -75,10 +75,6 @@ def bad_request(message: str, *, issues: Sequence[str] = ()) -> SandboxError:
     return SandboxError(400, message, issues=issues)
 
 
-def not_found(what: str, identifier: str) -> SandboxError:
-    return SandboxError(404, f"{what} {identifier!r} not found.")
-
-
 def conflict(message: str) -> SandboxError:
     return SandboxError(409, message)
 

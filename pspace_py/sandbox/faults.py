@@ -278,10 +278,6 @@ class FaultSet:
                 for armed in self._armed
             ]
 
-    @property
-    def active(self) -> bool:
-        return bool(self._armed)
-
 
 # ---------------------------------------------------------------------------------------------
 # Malformed bodies

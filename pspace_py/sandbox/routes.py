@@ -13,6 +13,7 @@ from typing import Any
 from werkzeug.routing import Map, Rule
 
 from pspace_py.sandbox.context import Ctx
+from pspace_py.sandbox.faults import FaultRule
 from pspace_py.sandbox.handlers import (
     account,
     events,
@@ -109,6 +110,16 @@ ROUTES = (
 
 ROUTES_BY_OPERATION = {route.operation_id: route for route in ROUTES}
 OPERATION_IDS = tuple(ROUTES_BY_OPERATION)
+
+
+def validate_fault(rule: FaultRule) -> FaultRule:
+    """The rule, if it names an operation the sandbox has (or `*`); ValueError otherwise."""
+    if rule.operation != "*" and rule.operation not in OPERATION_IDS:
+        raise ValueError(
+            f"unknown operation {rule.operation!r} in fault rule; use '*' or one of: "
+            + ", ".join(OPERATION_IDS)
+        )
+    return rule
 
 
 def build_url_map() -> Map:

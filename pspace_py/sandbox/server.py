@@ -1,9 +1,9 @@
 """Serving the sandbox on loopback with waitress.
 
-`serve()` is what `pspace sandbox serve` calls: it binds (port 0 = a free port), prints
-`PAPERSPACE_API_URL=http://127.0.0.1:PORT/v1` as its first line, answers until SIGINT or
-SIGTERM, then stops the threads and closes the state file. `SandboxServer` is the same thing
-as an object, for tests and fixtures that run it in a background thread.
+`serve()` binds (port 0 = a free port), prints `PAPERSPACE_API_URL=http://127.0.0.1:PORT/v1`
+as its first line, answers until SIGINT or SIGTERM, then stops the threads and closes the state
+file. `SandboxServer` is the same thing as an object, for tests and fixtures that run it in a
+background thread. The command lines that call `serve()` are in `command.py`.
 
 Connection faults need the socket: a small waitress task subclass turns the app's
 `ConnectionDropError` into waitress's own `ClientDisconnected`, after which waitress closes the
@@ -27,10 +27,11 @@ from waitress.channel import ClientDisconnected, HTTPChannel
 from waitress.server import create_server
 from waitress.task import WSGITask
 
+from pspace_py import serve_flags
+from pspace_py.loopback import is_loopback_host
 from pspace_py.sandbox.faults import ConnectionDropError, FaultRule
-from pspace_py.settings import is_loopback_host
 
-DEFAULT_HOST = "127.0.0.1"
+DEFAULT_HOST = serve_flags.DEFAULT_HOST
 # Enough for a bulk action at `--parallel 8` plus a poller, without queueing warnings.
 THREADS = 16
 
@@ -56,8 +57,24 @@ class _DroppingChannel(HTTPChannel):  # type: ignore[misc]
     task_class = _DroppingTask
 
 
-def is_loopback(host: str) -> bool:
-    return is_loopback_host(host)
+class ServeError(ValueError):
+    """Why the sandbox cannot be served, in one line; `usage` = a flag's value is wrong."""
+
+    def __init__(self, message: str, *, hint: str | None = None, usage: bool = False) -> None:
+        super().__init__(f"{message} {hint}" if hint else message)
+        self.message = message
+        self.hint = hint
+        self.usage = usage
+
+
+def check_bind_address(host: str, *, allow_remote: bool) -> None:
+    if not allow_remote and not is_loopback_host(host):
+        raise ServeError(
+            f"Refusing to serve the sandbox on {host}: it has no real authentication.",
+            hint=f"Use a loopback address ({DEFAULT_HOST}), or pass "
+            f"{serve_flags.ALLOW_REMOTE.name}.",
+            usage=True,
+        )
 
 
 class SandboxServer:
@@ -75,11 +92,7 @@ class SandboxServer:
         allow_remote: bool = False,
         app: Any = None,
     ) -> None:
-        if not is_loopback(host) and not allow_remote:
-            raise ValueError(
-                f"Refusing to serve the sandbox on {host}: it has no real authentication. "
-                "Use a loopback address (127.0.0.1) or pass allow_remote / --allow-remote."
-            )
+        check_bind_address(host, allow_remote=allow_remote)
         owns_app = app is None
         if app is None:
             from pspace_py.sandbox import create_app
@@ -194,18 +207,3 @@ def serve(
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m pspace_py.sandbox[.server] ARGS`: exactly `pspace sandbox serve ARGS`."""
-    import typer
-
-    from pspace_py.cli.main import app
-
-    args = list(sys.argv[1:] if argv is None else argv)
-    command = typer.main.get_command(app)
-    return int(command.main(args=["sandbox", "serve", *args], standalone_mode=False))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -53,12 +53,6 @@ class KeyRing:
     def team(self, api_key: str | None) -> Team | None:
         return None if api_key is None else self._teams.get(api_key)
 
-    def team_by_namespace(self, namespace: str) -> Team | None:
-        for team in self._teams.values():
-            if team.namespace == namespace:
-                return team
-        return None
-
     @property
     def keys(self) -> tuple[str, ...]:
         return tuple(self._teams)

@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from pspace_py.sandbox.faults import ConnectionDropError
+from pspace_py.sandbox.wire import SLEEP_ENVIRON_KEY
 
 if TYPE_CHECKING:
     from pspace_py.sandbox.app import SandboxApp
-
-SLEEP_ENVIRON_KEY = "pspace_sandbox.sleep"  # the same key as app.SLEEP_ENVIRON_KEY
 
 
 class SandboxTransport(httpx.BaseTransport):

@@ -50,13 +50,13 @@ def _served(
 @pytest.fixture(scope="session")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSandbox]:
     """One instant sandbox for the session (transitions finish at once)."""
-    yield from _served(tmp_path_factory, "served", "--instant", "--api-key", E2E_KEY)
+    yield from _served(tmp_path_factory, "served", "--instant", "--key", E2E_KEY)
 
 
 @pytest.fixture(scope="session")
 def clocked_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSandbox]:
     """One sandbox with the default timing: machines take seconds unless the clock moves."""
-    yield from _served(tmp_path_factory, "clocked", "--api-key", E2E_KEY)
+    yield from _served(tmp_path_factory, "clocked", "--key", E2E_KEY)
 
 
 @pytest.fixture

@@ -73,8 +73,8 @@ def test_a_served_sandbox_answers_plain_http_like_curl(sandbox: ServedSandbox, h
 def test_serve_accepts_the_extra_keys_it_was_given(
     sandboxes: Callable[..., ServedSandbox],
 ) -> None:
-    """`--api-key` after `sandbox serve` is the sandbox's, not the global client option."""
-    server = sandboxes("--instant", "--api-key", "alice-key", "--api-key=bob-key")
+    """`--key`, repeated: each key is accepted, each its own team."""
+    server = sandboxes("--instant", "--key", "alice-key", "--key=bob-key")
     for key, team in [("alice-key", "alice"), ("bob-key", "bob"), (SANDBOX_KEY, "sandbox")]:
         status, session = http_json(
             "GET", f"{server.url}/auth/session", headers={"Authorization": f"Bearer {key}"}

@@ -152,7 +152,7 @@ def test_request_log_records_and_redacts(app: SandboxApp, client: httpx.Client) 
 
 
 def test_request_log_is_bounded(app: SandboxApp, client: httpx.Client) -> None:
-    from pspace_py.sandbox.app import REQUEST_LOG_SIZE
+    from pspace_py.sandbox.request_log import REQUEST_LOG_SIZE
 
     for _ in range(REQUEST_LOG_SIZE + 5):
         client.get("/auth/session")

@@ -1,5 +1,5 @@
 """The served sandbox: waitress on loopback, plain urllib clients, socket-level faults,
-`python -m pspace_py.sandbox.server` with signals and a state file."""
+`python -m pspace_py.sandbox` with signals and a state file."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ import httpx
 import pytest
 from sandbox_support import MACHINE
 
+from pspace_py.loopback import is_loopback_host
 from pspace_py.sandbox import parse_fault_rule
-from pspace_py.sandbox.server import SandboxServer, is_loopback
+from pspace_py.sandbox.server import SandboxServer
 
 
 def curl(
@@ -114,16 +115,16 @@ def test_socket_faults() -> None:
 def test_non_loopback_bind_is_refused() -> None:
     with pytest.raises(ValueError, match="Refusing to serve"):
         SandboxServer(host="0.0.0.0")  # noqa: S104 -- the refusal under test
-    assert is_loopback("127.0.0.1")
-    assert is_loopback("::1")
-    assert is_loopback("localhost")
-    assert not is_loopback("0.0.0.0")  # noqa: S104
-    assert not is_loopback("192.168.1.2")
+    assert is_loopback_host("127.0.0.1")
+    assert is_loopback_host("::1")
+    assert is_loopback_host("localhost")
+    assert not is_loopback_host("0.0.0.0")  # noqa: S104
+    assert not is_loopback_host("192.168.1.2")
 
 
 def start_server(*args: str) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "pspace_py.sandbox.server", *args],
+        [sys.executable, "-m", "pspace_py.sandbox", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -156,15 +157,60 @@ def test_serve_main_prints_url_persists_and_stops_on_signals(
         assert process.wait(timeout=15) == 0
 
 
-def test_serve_main_rejects_bad_arguments() -> None:
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--fault", "machines-create:explode"], "unknown fault action"),
+        (["--port", "65536"], "65536 is not in the range 0<=x<=65535"),
+        (["--port", "eighty"], "'eighty' is not a whole number"),
+        (["--api-key", "alice-key"], "unrecognized arguments: --api-key"),
+        (["--host", "192.0.2.1"], "Refusing to serve the sandbox on 192.0.2.1"),
+    ],
+)
+def test_serve_main_rejects_bad_arguments_in_one_line(args: list[str], said: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "pspace_py.sandbox.server", "--fault", "machines-create:explode"],
+        [sys.executable, "-m", "pspace_py.sandbox", *args],
         capture_output=True,
         text=True,
         timeout=30,
     )
     assert result.returncode == 2
-    assert "unknown fault action" in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Error: ")
+    assert said in line
+
+
+def _same_shape(values: dict[str, Any]) -> dict[str, Any]:
+    """Typer and argparse spell values differently: tuple/list, None/() and str/Path."""
+    shaped: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, (tuple, list)) or value is None:
+            value = list(value or [])
+        shaped[name] = str(value) if isinstance(value, Path) else value
+    return shaped
+
+
+def test_pspace_sandbox_serve_and_python_m_take_the_same_flags() -> None:
+    """One table (`serve_flags`) behind both front ends: same names, help, values, defaults."""
+    import typer
+
+    from pspace_py.cli.sandbox import app as sandbox_group
+    from pspace_py.sandbox.command import parser
+    from pspace_py.serve_flags import SERVE_FLAGS
+
+    serve_command = typer.main.get_command(sandbox_group).commands["serve"]
+    assert {param.opts[0]: param.help for param in serve_command.params} == {
+        flag.name: flag.help for flag in SERVE_FLAGS
+    }
+    given = ["--host", "::1", "--port", "8080", "--state", "s.sqlite3", "--instant"]
+    given += ["--key", "a-key", "--key=b-key", "--fault", "*:latency=1", "--allow-remote"]
+    for args in ([], given):
+        from_typer = serve_command.make_context("serve", list(args)).params
+        from_argparse = vars(parser().parse_args(args))
+        assert _same_shape(from_typer) == _same_shape(from_argparse), args
+    defaults = vars(parser().parse_args([]))
+    assert defaults == {flag.dest: flag.default for flag in SERVE_FLAGS}
+    assert _same_shape(vars(parser().parse_args(given)))["key"] == ["a-key", "b-key"]
 
 
 def test_concurrent_requests_on_a_served_file(tmp_path: Path) -> None:

@@ -7,11 +7,10 @@ One application object serves both runners: in-process through `httpx.WSGITransp
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -20,13 +19,11 @@ from werkzeug.routing import RequestRedirect
 
 from pspace_py import serve_flags
 from pspace_py.sandbox.admin import handle_admin
-from pspace_py.sandbox.clock import Clock
-from pspace_py.sandbox.context import Ctx, Runtime
+from pspace_py.sandbox.context import Ctx
 from pspace_py.sandbox.errors import SandboxError
 from pspace_py.sandbox.faults import ConnectionDropError, FaultRule, malformed_body
 from pspace_py.sandbox.instance import Sandbox
 from pspace_py.sandbox.routes import ROUTES_BY_OPERATION, Route, build_url_map, names_a_missing_item
-from pspace_py.sandbox.store import Store
 from pspace_py.sandbox.teams import DEFAULT_API_KEY, Team
 from pspace_py.sandbox.wire import (
     SLEEP_ENVIRON_KEY,
@@ -43,28 +40,11 @@ from pspace_py.sandbox.wire import (
 )
 
 logger = logging.getLogger("pspace_py.sandbox")
+_URL_ADAPTER = build_url_map().bind("sandbox", "/")  # matching only reads it: threads share it
 
 
 class SandboxApp(Sandbox):
     """The WSGI callable. Build it with `pspace_py.sandbox.create_app`."""
-
-    def __init__(
-        self,
-        *,
-        store: Store,
-        clock: Clock,
-        runtime: Runtime,
-        api_keys: Iterable[str] = (),
-        faults: Sequence[FaultRule] = (),
-        loopback_only: bool = False,
-    ) -> None:
-        super().__init__(
-            store=store, clock=clock, runtime=runtime, api_keys=api_keys, faults=faults
-        )
-        self.loopback_only = loopback_only  # served mode: reject foreign Host headers
-        self.sleep: Callable[[float], None] = time.sleep
-        self._request_numbers = itertools.count(1)
-        self._url_adapter = build_url_map().bind("sandbox", "/")
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -119,7 +99,7 @@ class SandboxApp(Sandbox):
             query=dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)),
             raw_body=b"",
             headers=request_headers(environ),
-            request_id=f"sandbox-{next(self._request_numbers):08d}",
+            request_id=self.log.next_request_id(),
         )
         route, params = self._match(method, path[3:] or "/")
         fault = self.faults.match(route.operation_id) if route is not None else None
@@ -144,7 +124,7 @@ class SandboxApp(Sandbox):
 
     def _match(self, method: str, subpath: str) -> tuple[Route | None, dict[str, str]]:
         try:
-            endpoint, params = self._url_adapter.match(subpath, method=method)
+            endpoint, params = _URL_ADAPTER.match(subpath, method=method)
         except (NotFound, MethodNotAllowed, RequestRedirect):
             return None, {}
         return ROUTES_BY_OPERATION[endpoint], dict(params)

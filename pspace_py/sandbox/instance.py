@@ -3,7 +3,8 @@ the admin routes (`admin.py`) use on them. `SandboxApp` (`app.py`) is this plus 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from pspace_py.sandbox.clock import Clock, SystemClock
@@ -37,6 +38,8 @@ class Sandbox:
         for rule in self._startup_faults:
             self.faults.add(rule)
         self.log = RequestLog(self.keys.keys)
+        self.loopback_only = False  # served mode: refuse requests with a foreign Host header
+        self.sleep: Callable[[float], None] = time.sleep  # what latency faults wait with
 
     @property
     def timing(self) -> Timing:

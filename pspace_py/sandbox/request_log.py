@@ -4,6 +4,7 @@ them, with every secret left out (keys, credentials headers, secret-looking body
 from __future__ import annotations
 
 import collections
+import itertools
 import json
 import threading
 import time
@@ -29,6 +30,11 @@ class RequestLog:
             maxlen=REQUEST_LOG_SIZE
         )
         self._lock = threading.Lock()
+        self._numbers = itertools.count(1)
+
+    def next_request_id(self) -> str:
+        """The ID of the next /v1 call (its X-Request-Id), unique for this sandbox's life."""
+        return f"sandbox-{next(self._numbers):08d}"
 
     def record(
         self,

@@ -22,9 +22,13 @@ FORBIDDEN_EDGES = [
     ("pspace_py.sandbox", "pspace_py.cli", "the sandbox runs without the CLI"),
     ("pspace_py.sandbox", "pspace_py.settings", "the sandbox has no client settings"),
     ("pspace_py.sandbox", "pspace_py.config", "the sandbox never reads the client's config file"),
+    *(
+        ("pspace_py.output", layer, "output decides how results look; commands bring the facts")
+        for layer in ("pspace_py.catalog", "pspace_py.pricing", "pspace_py.config", "pspace_py.api")
+    ),
 ]
 # Packages (or modules) inside which no two modules import each other, however indirectly.
-CYCLE_FREE = ["pspace_py.sandbox"]
+CYCLE_FREE = ["pspace_py.sandbox", "pspace_py.output"]
 
 Graph = Mapping[str, set[str]]
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pspace_py.output import Output, parse_fields
+from pspace_py.output import ItemResult, Output, parse_fields
 from pspace_py.output.columns import MACHINE_EVENT, Column
 from pspace_py.output.format import format_bytes, format_value, pick, sanitize
 
@@ -206,3 +206,119 @@ def test_colour_on_a_terminal_by_default(monkeypatch: pytest.MonkeyPatch) -> Non
     stderr = FakeTerminal()
     Output(stdout=FakeTerminal(), stderr=stderr).error("boom")
     assert "\x1b[1;31m" in stderr.getvalue()
+
+
+# -- what happened: the command says it, Output picks the mode ---------------------------------
+
+ANSWER = {"id": "ps1", "name": "web", "state": "off"}
+
+
+@pytest.mark.parametrize(
+    ("mode", "stdout_text", "stderr_text"),
+    [
+        ({"json_mode": True}, json.dumps(ANSWER, indent=2) + "\n", ""),
+        ({"quiet": True}, "ps1\n", ""),
+        ({}, "", "Deleted web.\n"),
+    ],
+)
+def test_a_removal_is_the_answer_for_scripts_and_a_sentence_for_people(
+    mode: dict[str, bool], stdout_text: str, stderr_text: str
+) -> None:
+    out, stdout, stderr = make(**mode)
+    out.removed(ANSWER, "Deleted web.")
+    assert (stdout.getvalue(), stderr.getvalue()) == (stdout_text, stderr_text)
+
+
+def test_a_note_is_for_people_only() -> None:
+    for mode in ({"json_mode": True}, {"quiet": True}):
+        out, stdout, stderr = make(**mode)
+        out.note("Machine ps1 (web): started.", success=True)
+        assert (stdout.getvalue(), stderr.getvalue()) == ("", "")
+    out, stdout, stderr = make()
+    out.note("Machine ps1 (web): started.", success=True)
+    assert (stdout.getvalue(), stderr.getvalue()) == ("", "Machine ps1 (web): started.\n")
+
+
+def test_a_report_is_its_document_for_scripts_and_drawn_for_people() -> None:
+    drawn: list[str] = []
+    out, stdout, _ = make(json_mode=True)
+    out.report({"hourlyNow": 0.5}, people=lambda: drawn.append("table"))
+    assert json.loads(stdout.getvalue()) == {"hourlyNow": 0.5}
+    assert drawn == []
+    out, stdout, _ = make()
+    out.report({"hourlyNow": 0.5}, people=lambda: drawn.append("table"))
+    assert (stdout.getvalue(), drawn) == ("", ["table"])
+    out, stdout, _ = make()
+    out.report({"data": None})  # nothing more to tell people
+    assert stdout.getvalue() == ""
+
+
+BULK = [
+    ItemResult(id="ps1", name="web", ok=True, state="off", data={"id": "ps1"}, event=None),
+    ItemResult(
+        id="ps2",
+        name="db",
+        ok=False,
+        state="ready",
+        error="Machine is busy.",
+        exit_code=6,
+    ),
+]
+
+
+def test_bulk_results_as_json_quiet_and_table() -> None:
+    out, stdout, _ = make(json_mode=True)
+    out.bulk(BULK)
+    assert json.loads(stdout.getvalue()) == [
+        {
+            "id": "ps1",
+            "name": "web",
+            "ok": True,
+            "error": None,
+            "data": {"id": "ps1"},
+            "event": None,
+        },
+        {
+            "id": "ps2",
+            "name": "db",
+            "ok": False,
+            "error": {"message": "Machine is busy.", "exitCode": 6},
+            "data": None,
+            "event": None,
+        },
+    ]
+    out, stdout, _ = make(quiet=True)
+    out.bulk(BULK)
+    assert stdout.getvalue() == "ps1\n"  # only what succeeded
+    out, stdout, _ = make()
+    out.bulk(BULK)
+    assert [line.split() for line in stdout.getvalue().splitlines()] == [
+        ["ID", "NAME", "RESULT", "STATE"],
+        ["ps1", "web", "ok", "off"],
+        ["ps2", "db", "failed", "ready"],
+    ]
+
+
+def test_no_bulk_results_is_an_empty_array_for_scripts_and_nothing_for_people() -> None:
+    out, stdout, _ = make(json_mode=True)
+    out.bulk([])
+    assert json.loads(stdout.getvalue()) == []
+    out, stdout, _ = make()
+    out.bulk([])
+    assert stdout.getvalue() == ""
+
+
+def test_commands_say_what_happened_and_never_ask_the_mode() -> None:
+    """`out.json_mode` / `out.quiet` are Output's to read: a command that branches on them
+    redoes the mode switch that Output.resource, removed, bulk, report and note make."""
+    import ast
+    from pathlib import Path
+
+    import pspace_py.cli
+
+    readers = []
+    for path in sorted(Path(pspace_py.cli.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("json_mode", "quiet"):
+                readers.append(f"{path.name}:{node.lineno}")
+    assert readers == []

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pspace_py.output import _TERMINAL_SAFE_JSON, Output
-from pspace_py.output.pretty_json import dumps_indented
+from pspace_py.output import Output
+from pspace_py.output.pretty_json import TERMINAL_SAFE, dumps_indented
 
 json_values = st.recursive(
     st.none()
@@ -66,5 +66,5 @@ def test_a_streamed_list_is_the_whole_list_dumped(items: list[dict[str, Any]]) -
     count = Output(json_mode=True, stdout=stdout).json_items(iter(items))
     assert count == len(items)
     # The same text as json.dumps, but for DEL and C1 controls, which are \u-escaped.
-    expected = json.dumps(items, indent=2, ensure_ascii=False).translate(_TERMINAL_SAFE_JSON)
+    expected = json.dumps(items, indent=2, ensure_ascii=False).translate(TERMINAL_SAFE)
     assert stdout.getvalue() == expected + "\n"

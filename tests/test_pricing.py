@@ -10,15 +10,12 @@ from typing import Any
 import pytest
 
 from pspace_py.catalog import Catalog, load_catalog
-from pspace_py.pricing import (
-    HOURS_PER_MONTH,
-    account_spend,
-    disk_size_from_bytes,
-    format_usd,
-    machine_rates,
-    summarize_create,
-    summarize_resize,
-)
+from pspace_py.output.money import format_usd
+from pspace_py.pricing.create import summarize_create
+from pspace_py.pricing.money import HOURS_PER_MONTH
+from pspace_py.pricing.rates import disk_size_from_bytes, machine_rates
+from pspace_py.pricing.resize import summarize_resize
+from pspace_py.pricing.spend import account_spend
 
 GIB = 2**30
 

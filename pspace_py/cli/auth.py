@@ -111,10 +111,7 @@ def login(
     who = f" as {email}" if email else ""
     output.success(f'Logged in to team "{team}"{who} (profile "{profile}").')
     _explain_what_is_used(output, profile, default_profile, api_key)
-    if json_output:
-        output.json(
-            {"profile": profile, "team": team, "user": email, "apiUrl": _shown_url(settings)}
-        )
+    output.report({"profile": profile, "team": team, "user": email, "apiUrl": _shown_url(settings)})
 
 
 def _key_to_store(

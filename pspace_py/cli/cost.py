@@ -24,8 +24,9 @@ def account_cost(
     ] = False,
 ) -> None:
     """Each machine's running and lifetime rates, claimed IPs, and totals per hour and month."""
-    from pspace_py.output.prices import SPEND, spend_rows, usd
-    from pspace_py.pricing import account_spend
+    from pspace_py.cli.prices import SPEND, spend_rows
+    from pspace_py.output.money import usd
+    from pspace_py.pricing.spend import account_spend
 
     state = app_context(ctx)
     out = state.output(json_mode=json_, no_header=no_header)
@@ -37,14 +38,16 @@ def account_cost(
     ]
     public_ips = list(PublicIpsApi(client).iter({}))
     spend = account_spend(state.catalog(), machines, public_ips)
-    if out.json_mode:
-        out.json(spend.to_json())
-        return
-    if not out.table(spend_rows(spend), SPEND):
-        out.info("No machines or public IPs: nothing is being spent.")
-    out.text(f"Now: {usd(spend.hourly_now)}   A month at this rate: {usd(spend.monthly_now, 'mo')}")
-    if not spend.totals_complete:
-        out.warn(
-            f"{spend.unknown_count} machine(s) have a price the catalog does not know; "
-            "they are left out of the totals."
-        )
+
+    def show_spend() -> None:
+        if not out.table(spend_rows(spend), SPEND):
+            out.info("No machines or public IPs: nothing is being spent.")
+        now, month = usd(spend.hourly_now), usd(spend.monthly_now, "mo")
+        out.text(f"Now: {now}   A month at this rate: {month}")
+        if not spend.totals_complete:
+            out.warn(
+                f"{spend.unknown_count} machine(s) have a price the catalog does not know; "
+                "they are left out of the totals."
+            )
+
+    out.report(spend.to_json(), people=show_spend)

@@ -35,7 +35,6 @@ from pspace_py.cli.resource_commands import (
     region_code,
     region_for,
     same_region,
-    show_removed,
 )
 from pspace_py.errors import NotFoundError, RefusedError, UsageError
 from pspace_py.output import columns
@@ -201,4 +200,4 @@ def release_ip(
         # accepts, and one that unassigns on release is unaffected.
         ips.assign(address, None)
     answer = ips.release(address)
-    show_removed(out, answer, f"Released public IP {address}.", key="ip")
+    out.removed(answer, f"Released public IP {address}.", key="ip")

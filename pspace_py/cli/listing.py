@@ -17,7 +17,6 @@ import typer
 
 from pspace_py.api.client import JsonObject
 from pspace_py.api.resource import ResourceApi, list_query
-from pspace_py.cli.options import order
 from pspace_py.errors import UsageError
 from pspace_py.output import Output
 from pspace_py.output.columns import Column
@@ -45,7 +44,8 @@ def paging(*, limit: int | None, after: str | None, asc: bool, desc: bool, follo
     """A :class:`Paging` from the ``--limit --after --asc --desc --all`` flags."""
     if asc and desc:
         raise UsageError("--asc and --desc cannot be used together.")
-    return Paging(limit=limit, after=after, order=order(asc, desc), follow=follow)
+    order = "asc" if asc else "desc" if desc else None
+    return Paging(limit=limit, after=after, order=order, follow=follow)
 
 
 def show_list(

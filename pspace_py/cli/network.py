@@ -35,7 +35,6 @@ from pspace_py.cli.resource_commands import (
     label,
     optional_region_value,
     region_for,
-    show_removed,
 )
 from pspace_py.errors import RefusedError
 from pspace_py.output import columns
@@ -165,7 +164,7 @@ def delete_network(
         answer = networks.delete(str(network["id"]))
     except ConflictError as error:
         raise _network_in_use(state, network, error) from None
-    show_removed(out, answer, f"Deleted private network {label(network)}.")
+    out.removed(answer, f"Deleted private network {label(network)}.")
 
 
 def _network_in_use(state: AppContext, network: JsonObject, error: ConflictError) -> RefusedError:

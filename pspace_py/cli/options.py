@@ -110,13 +110,3 @@ RegionOpt = Annotated[
     str | None,
     typer.Option("--region", "-r", help="Region: NY2, CA1 or AMS1 (any spelling)."),
 ]
-
-
-def order(asc: bool, desc: bool) -> str | None:
-    if asc and desc:
-        raise typer.BadParameter("--asc and --desc cannot be used together.")
-    if asc:
-        return "asc"
-    if desc:
-        return "desc"
-    return None

@@ -68,19 +68,6 @@ def pick_one(
     return matches[0]
 
 
-def _candidate(item: dict[str, Any]) -> str:
-    """An ID with what tells it apart from its namesakes."""
-    detail = next(
-        (
-            f"{key} {item[key]}" if key == "machineId" else str(item[key])
-            for key in ("state", "region", "machineId", "dtCreated")
-            if item.get(key)
-        ),
-        None,
-    )
-    return f"{item.get('id', '?')} ({detail})" if detail else str(item.get("id", "?"))
-
-
 def resolve_many(
     refs: Iterable[str], resolve_one: Callable[[str], dict[str, Any]], *, parallel: int = 8
 ) -> list[dict[str, Any]]:

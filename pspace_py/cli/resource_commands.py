@@ -70,11 +70,9 @@ def show_async_result(out: Output, result: AsyncResult, columns: Sequence[Column
     """
     raw = {"data": result.resource, "event": result.event}
     out.resource(result.resource, columns, raw=raw)
-    if out.json_mode or out.quiet:
-        return
     event = result.event
     if event is not None and event.get("id"):
-        out.info(
+        out.note(
             f"Event {event['id']} ({event.get('name', 'operation')}): {event.get('state', '?')}. "
             f"Follow it with 'pspace machine-event get {event['id']}'."
         )
@@ -148,16 +146,6 @@ def wait_for_event(
         describe=lambda p: f"{name} on machine {p.machine_id}: {p.event_state} ({p.elapsed:.0f}s)",
     )
     return waited.event
-
-
-def show_removed(out: Output, answer: JsonObject, message: str, *, key: str = "id") -> None:
-    """A deletion's answer: ``--json`` prints it as returned, ``-q`` its key, else ``message``."""
-    if out.json_mode:
-        out.json(answer)
-    elif out.quiet:
-        out.ids([answer], key)
-    else:
-        out.success(message)
 
 
 def confirm_destructive(

@@ -34,7 +34,6 @@ from pspace_py.cli.resource_commands import (
     optional_region_value,
     region_code,
     same_region,
-    show_removed,
 )
 from pspace_py.errors import RefusedError, UsageError
 from pspace_py.output import columns
@@ -189,4 +188,4 @@ def delete_drive(
     )
     state.operation = f"shared drive delete ({drive['id']})"
     answer = drives.delete(str(drive["id"]))
-    show_removed(out, answer, f"Deleted shared drive {label(drive)}.")
+    out.removed(answer, f"Deleted shared drive {label(drive)}.")

@@ -28,7 +28,7 @@ from pspace_py.cli.options import (
     group,
 )
 from pspace_py.cli.refs import resolve
-from pspace_py.cli.resource_commands import confirm_destructive, describe_ids, label, show_removed
+from pspace_py.cli.resource_commands import confirm_destructive, describe_ids, label
 from pspace_py.errors import UsageError
 from pspace_py.output import columns
 
@@ -232,7 +232,7 @@ def delete_script(
     )
     state.operation = f"startup script delete ({existing['id']})"
     answer = scripts.delete(str(existing["id"]))
-    show_removed(out, answer, f"Deleted startup script {label(existing)}.")
+    out.removed(answer, f"Deleted startup script {label(existing)}.")
 
 
 @app.command("assign")

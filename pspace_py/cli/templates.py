@@ -34,7 +34,6 @@ from pspace_py.cli.resource_commands import (
     confirm_destructive,
     finish_async,
     label,
-    show_removed,
 )
 from pspace_py.output import columns
 from pspace_py.output.resource_columns import (
@@ -223,4 +222,4 @@ def delete_custom_template(
     )
     state.operation = f"custom template delete ({template['id']})"
     answer = templates.delete(str(template["id"]))
-    show_removed(out, answer, f"Deleted custom template {label(template)}.")
+    out.removed(answer, f"Deleted custom template {label(template)}.")

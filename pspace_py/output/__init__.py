@@ -1,37 +1,25 @@
 """All printing happens here: data on stdout, everything else on stderr.
 
-Modes, chosen per command: JSON (``--json``; the API's own objects, streamed,
-never wrapped), quiet (``-q``; one ID per line), or a table. Tables are drawn
-with rich on a terminal and as plain aligned text otherwise, so pipes never
-see colour or box-drawing characters.
+Commands say what happened (one resource, a list, a removal, what a bulk action did to each
+item, a document such as a price plan) and :class:`Output` shows it in the mode the user
+chose: JSON (``--json``; the API's own objects, streamed, never wrapped), quiet (``-q``; one ID
+per line), or for people: a table or record on stdout, notes on stderr. Tables are drawn with
+rich on a terminal and as plain aligned text otherwise, so pipes never see colour or
+box-drawing characters.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, TextIO
 
-from pspace_py.output.columns import Column, columns_for_fields
+from pspace_py.output.columns import BULK_RESULT, Column, columns_for_fields
 from pspace_py.output.format import one_line, pick, sanitize
 
-# JSON allows DEL and the C1 controls raw inside strings, but a terminal acts on them
-# (U+009B starts an escape sequence): write them as \u escapes, which parse the same.
-_TERMINAL_SAFE_JSON = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
-# A state's colour on a terminal: settled states plain or green/red, the rest in motion.
-_STATE_STYLES = {
-    "ready": "green",
-    "done": "green",
-    "off": "dim",
-    "error": "red",
-    "cancelled": "red",
-    "ok": "green",
-    "failed": "red",
-    "-": "",
-}
 _STYLES = {"error": "1;31", "warning": "33", "success": "32", "hint": "2", "bold": "1"}
 
 
@@ -46,6 +34,35 @@ def parse_fields(raw: Sequence[str] | None) -> list[str]:
 def is_ci() -> bool:
     value = os.environ.get("CI", "")
     return value != "" and value.lower() != "false"
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """What an action on many items (``machine stop --all``) did to one of them."""
+
+    id: Any
+    name: Any
+    ok: bool
+    state: Any = None  # the table's STATE: as the API answered, or as it was when it failed
+    data: Any = None  # the resource the API answered with
+    event: Any = None
+    error: str | None = None  # what went wrong, in one line
+    exit_code: int = 0  # what the error alone would have exited with
+
+    def to_json(self) -> dict[str, Any]:
+        error = None if self.ok else {"message": self.error, "exitCode": self.exit_code}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "ok": self.ok,
+            "error": error,
+            "data": self.data,
+            "event": self.event,
+        }
+
+    def row(self) -> dict[str, Any]:
+        result = "ok" if self.ok else "failed"
+        return {"id": self.id, "name": self.name, "result": result, "state": self.state}
 
 
 class Output:
@@ -87,72 +104,12 @@ class Output:
         """Whether live lines and spinners may be drawn (never in CI or a pipe)."""
         return self.stderr_is_tty and not is_ci()
 
-    # -- data: stdout ----------------------------------------------------------
-
-    def json(self, data: Any) -> None:
-        """Pretty JSON, written directly so nothing can wrap or restyle it."""
-        text = json.dumps(self._pick(data), indent=2, ensure_ascii=False)
-        self.stdout.write(text.translate(_TERMINAL_SAFE_JSON))
-        self.stdout.write("\n")
-        self.stdout.flush()
-
-    def json_items(self, items: Iterable[dict[str, Any]]) -> int:
-        """Stream a JSON array item by item; returns how many were written.
-
-        Each item is written as soon as it arrives, so memory stays flat however
-        many pages are walked. Same text as ``json.dumps(items, indent=2)``.
-        """
-        from pspace_py.output.pretty_json import dumps_indented
-
-        count = 0
-        write = self.stdout.write
-        for item in items:
-            write("[\n  " if count == 0 else ",\n  ")
-            write(dumps_indented(self._pick(item), "  ").translate(_TERMINAL_SAFE_JSON))
-            count += 1
-        write("\n]\n" if count else "[]\n")
-        self.stdout.flush()
-        return count
-
-    def ids(self, items: Iterable[dict[str, Any]], key: str = "id") -> int:
-        count = 0
-        for item in items:
-            value = pick(item, key)
-            if value is not None:
-                self.stdout.write(f"{one_line(str(value))}\n")
-                count += 1
-        self.stdout.flush()
-        return count
-
-    def table(self, items: Iterable[dict[str, Any]], columns: Sequence[Column]) -> int:
-        columns = columns_for_fields(self.fields) if self.fields else list(columns)
-        # Rows are gathered (pages fetched) before the table is drawn: spin meanwhile.
-        with self.spinner("Loading…"):
-            rows = [[column.cell(item) for column in columns] for item in items]
-        if not rows:
-            return 0
-        headers = [column.header for column in columns]
-        if self.stdout_is_tty:
-            self._rich_table(headers, rows)
-        else:
-            self._plain_table(headers, rows)
-        return len(rows)
-
-    def record(self, obj: dict[str, Any], columns: Sequence[Column]) -> None:
-        """One resource as ``FIELD  value`` lines."""
-        columns = columns_for_fields(self.fields) if self.fields else list(columns)
-        width = max(len(column.header) for column in columns)
-        for column in columns:
-            header = column.header.ljust(width)
-            if self.color:
-                header = _style(header, "bold")
-            self.stdout.write(f"{header}  {column.cell(obj)}\n")
-        self.stdout.flush()
+    # -- what happened: the command says it, the mode decides how it looks -----------------
 
     def resource(
         self, obj: dict[str, Any], columns: Sequence[Column], *, raw: Any = None, key: str = "id"
     ) -> None:
-        """Show one resource in the chosen mode; ``raw`` is what ``--json`` prints."""
+        """One resource; ``raw`` is what ``--json`` prints (default: ``obj``)."""
         if self.json_mode:
             self.json(obj if raw is None else raw)
         elif self.quiet:
@@ -168,7 +125,7 @@ class Output:
         empty_message: str,
         key: str = "id",
     ) -> int:
-        """Show a list in the chosen mode; an empty table says so on stderr."""
+        """A list, streamed; an empty table says so on stderr. Returns how many were shown."""
         if self.json_mode:
             return self.json_items(items)
         if self.quiet:
@@ -178,9 +135,95 @@ class Output:
             self.info(empty_message)
         return count
 
+    def removed(self, answer: dict[str, Any], message: str, *, key: str = "id") -> None:
+        """A deletion: ``--json`` prints the API's answer, ``-q`` its key, people ``message``."""
+        if self.json_mode:
+            self.json(answer)
+        elif self.quiet:
+            self.ids([answer], key)
+        else:
+            self.success(message)
+
+    def bulk(self, results: Sequence[ItemResult]) -> None:
+        """What an action on many items did to each (docs/json.md: one object per item)."""
+        if self.json_mode:
+            self.json_items(result.to_json() for result in results)
+        elif self.quiet:
+            self.ids({"id": result.id} for result in results if result.ok)
+        else:
+            self.table([result.row() for result in results], BULK_RESULT)
+
+    def report(self, document: Any, people: Callable[[], None] | None = None) -> None:
+        """A document that is not an API object (a plan, a spend summary): ``--json`` prints
+        it, otherwise ``people`` shows it (when there is more to show than the notes)."""
+        if self.json_mode:
+            self.json(document)
+        elif people is not None:
+            people()
+
+    def note(self, message: str, *, success: bool = False) -> None:
+        """A line for people on stderr; ``--json`` and ``-q`` leave it out (scripts have the
+        data, and a stderr they read stays quiet)."""
+        if not self.json_mode and not self.quiet:
+            self._diagnostic(message, "success" if success else None)
+
     def text(self, line: str) -> None:
         """A line of data for people (e.g. a summary) on stdout."""
         self.stdout.write(sanitize(line) + "\n")
+        self.stdout.flush()
+
+    # -- the forms: stdout -----------------------------------------------------------------
+
+    def json(self, data: Any) -> None:
+        """Indented JSON, written directly so nothing can wrap or restyle it."""
+        from pspace_py.output.pretty_json import write_value
+
+        write_value(self.stdout, self._pick(data))
+
+    def json_items(self, items: Iterable[dict[str, Any]]) -> int:
+        """A JSON array streamed item by item (memory stays flat); returns how many."""
+        from pspace_py.output.pretty_json import write_array
+
+        return write_array(self.stdout, (self._pick(item) for item in items))
+
+    def ids(self, items: Iterable[dict[str, Any]], key: str = "id") -> int:
+        count = 0
+        for item in items:
+            value = pick(item, key)
+            if value is not None:
+                self.stdout.write(f"{one_line(str(value))}\n")
+                count += 1
+        self.stdout.flush()
+        return count
+
+    def table(self, items: Iterable[dict[str, Any]], columns: Sequence[Column]) -> int:
+        from pspace_py.output.tables import draw_rich_table, plain_table
+
+        columns = columns_for_fields(self.fields) if self.fields else list(columns)
+        # Rows are gathered (pages fetched) before the table is drawn: spin meanwhile.
+        with self.spinner("Loading…"):
+            rows = [[column.cell(item) for column in columns] for item in items]
+        if not rows:
+            return 0
+        headers = [column.header for column in columns]
+        if self.stdout_is_tty:
+            draw_rich_table(
+                self.stdout, headers, rows, no_header=self.no_header, no_color=self._no_color
+            )
+        else:
+            self.stdout.write(plain_table(headers, rows, no_header=self.no_header))
+            self.stdout.flush()
+        return len(rows)
+
+    def record(self, obj: dict[str, Any], columns: Sequence[Column]) -> None:
+        """One resource as ``FIELD  value`` lines."""
+        columns = columns_for_fields(self.fields) if self.fields else list(columns)
+        width = max(len(column.header) for column in columns)
+        for column in columns:
+            header = column.header.ljust(width)
+            if self.color:
+                header = _style(header, "bold")
+            self.stdout.write(f"{header}  {column.cell(obj)}\n")
         self.stdout.flush()
 
     # -- diagnostics: stderr ---------------------------------------------------
@@ -242,45 +285,6 @@ class Output:
         if not self.fields or not isinstance(data, dict):
             return data
         return {path: pick(data, path) for path in self.fields}
-
-    def _plain_table(self, headers: list[str], rows: list[list[str]]) -> None:
-        widths = [len(header) for header in headers]
-        for row in rows:
-            widths = [max(width, len(cell)) for width, cell in zip(widths, row, strict=True)]
-        lines = [] if self.no_header else [_join(headers, widths)]
-        lines.extend(_join(row, widths) for row in rows)
-        self.stdout.write("\n".join(lines) + "\n")
-        self.stdout.flush()
-
-    def _rich_table(self, headers: list[str], rows: list[list[str]]) -> None:
-        from rich import box
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(
-            box=box.SIMPLE_HEAD,
-            show_header=not self.no_header,
-            header_style="bold",
-            pad_edge=False,
-        )
-        from rich.text import Text
-
-        for header in headers:
-            table.add_column(header, overflow="fold")
-        state_column = headers.index("STATE") if "STATE" in headers else None
-        for row in rows:
-            cells: list[str | Text] = list(row)
-            if state_column is not None:
-                state = row[state_column]
-                cells[state_column] = Text(state, style=_STATE_STYLES.get(state, "yellow"))
-            table.add_row(*cells)
-        Console(file=self.stdout, no_color=self._no_color, highlight=False).print(
-            table, markup=False
-        )
-
-
-def _join(cells: list[str], widths: list[int]) -> str:
-    return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
 
 
 def _style(text: str, style: str) -> str:

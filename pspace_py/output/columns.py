@@ -1,7 +1,7 @@
 """Table columns per resource: the one place a resource becomes a table row.
 
 Defaults match the official CLI's ``defaultFields`` (pspace-cli.md §3), with
-readable units, plus a price column where the catalog knows one.
+readable units; machine tables add a COST column (:func:`with_cost`) priced by the command.
 """
 
 from __future__ import annotations
@@ -45,12 +45,6 @@ def _id(path: str = "id", header: str = "ID") -> Column:
     return Column(header, path)
 
 
-def _machine_hourly_cost(machine: dict[str, Any]) -> str:
-    from pspace_py.output.prices import machine_hourly_cell
-
-    return machine_hourly_cell(machine)
-
-
 MACHINE = [
     _id(),
     Column("NAME", "name"),
@@ -59,7 +53,6 @@ MACHINE = [
     Column("MACHINE TYPE", "machineType"),
     Column("PRIVATE IP", "privateIp"),
     Column("PUBLIC IP", "publicIp"),
-    Column("COST", "", compute=_machine_hourly_cost),
 ]
 
 MACHINE_DETAIL = [
@@ -79,8 +72,13 @@ MACHINE_DETAIL = [
     Column("AUTO SNAPSHOT", "autoSnapshotEnabled"),
     Column("CREATED", "dtCreated"),
     Column("MODIFIED", "dtModified"),
-    Column("COST", "", compute=_machine_hourly_cost),
 ]
+
+
+def with_cost(columns: Sequence[Column], cost: Callable[[dict[str, Any]], str]) -> list[Column]:
+    """``columns`` and a COST column last, its cells priced by ``cost`` (the command's rates:
+    the output layer knows no prices)."""
+    return [*columns, Column("COST", "", compute=cost)]
 
 
 def _accelerators(value: Any) -> str:
@@ -140,6 +138,9 @@ STARTUP_SCRIPT = [
     Column("ENABLED", "isEnabled"),
     Column("RUN ONCE", "isRunOnce"),
 ]
+
+# What a bulk action did to each item (see Output.bulk).
+BULK_RESULT = [_id(), Column("NAME", "name"), Column("RESULT", "result"), Column("STATE", "state")]
 
 SHARED_DRIVE = [
     _id(),

@@ -1,4 +1,9 @@
-"""Indented JSON, byte for byte what ``json.dumps(obj, indent=2, ensure_ascii=False)`` writes.
+"""The one way JSON reaches stdout: 2-space indented, written as it is encoded.
+
+:func:`write_value` and :func:`write_array` write what ``json.dumps(obj, indent=2,
+ensure_ascii=False)`` gives, but for DEL and the C1 controls, which are written as ``\\u``
+escapes (:data:`TERMINAL_SAFE`). An array is written item by item, so a list of any length
+costs the memory of one item.
 
 The standard library only has a C encoder for compact output; with ``indent`` it falls
 back to a generator-based Python encoder, which made encoding, not the API, the cost of
@@ -12,8 +17,13 @@ reference.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, TextIO
+
+# JSON allows DEL and the C1 controls raw inside strings, but a terminal acts on them
+# (U+009B starts an escape sequence): write them as \u escapes, which parse the same.
+TERMINAL_SAFE = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
 
 _INFINITY = float("inf")
 _int_repr = int.__repr__
@@ -115,3 +125,23 @@ def _array(items: list[Any], indent: str) -> str:
         + indent
         + "]"
     )
+
+
+def write_value(stream: TextIO, obj: Any) -> None:
+    """``obj`` as indented JSON and a newline."""
+    stream.write(dumps_indented(obj).translate(TERMINAL_SAFE))
+    stream.write("\n")
+    stream.flush()
+
+
+def write_array(stream: TextIO, items: Iterable[Any]) -> int:
+    """A JSON array written item by item as ``items`` yields them; returns how many."""
+    count = 0
+    write = stream.write
+    for item in items:
+        write("[\n  " if count == 0 else ",\n  ")
+        write(dumps_indented(item, "  ").translate(TERMINAL_SAFE))
+        count += 1
+    write("\n]\n" if count else "[]\n")
+    stream.flush()
+    return count

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -167,6 +168,18 @@ def test_list_shows_the_official_columns_and_cost(pspace: Invoke) -> None:
         assert column in header
     assert "web-1" in run.stdout
     assert "$" in run.stdout.splitlines()[1]
+
+
+def test_only_the_cost_column_reads_the_catalog(pspace: Invoke, isolated_env: Path) -> None:
+    create(pspace, "web-1")
+    isolated_env.mkdir(parents=True, exist_ok=True)
+    (isolated_env / "catalog.toml").write_text('[machine-types.C5]\nhourly = "-1"\n')
+    assert pspace("machine", "list", "--json").exit_code == 0
+    assert pspace("machine", "list", "-q").exit_code == 0
+    table = pspace("machine", "list")
+    assert table.exit_code == 1
+    assert "catalog.toml: [machine-types.C5] `hourly`" in table.stderr
+    assert "Fix or remove the catalog override file." in table.stderr
 
 
 def test_list_json_is_the_apis_objects(pspace: Invoke) -> None:

@@ -125,8 +125,8 @@ def create_machine(
     quiet: QuietOpt = False,
 ) -> None:
     """Create a machine, after showing what it will cost."""
-    from pspace_py.output.prices import show_create_summary
-    from pspace_py.pricing import summarize_create
+    from pspace_py.cli.prices import show_create_summary
+    from pspace_py.pricing.create import summarize_create
 
     state = app_context(ctx)
     out = state.output(json_mode=json_, fields=fields, quiet=quiet)
@@ -160,12 +160,13 @@ def create_machine(
     )
     summary = summarize_create(catalog, body["machineType"], disk_size, enum_value(public_ip_type))
     if dry_run:
-        if out.json_mode:
-            plan = {"request": {"method": "POST", "path": "/machines", "body": body}}
-            out.json({**plan, "price": summary.to_json()})
-        else:
+
+        def show_plan() -> None:
             show_create_summary(out, summary)
             out.info("Dry run: nothing was created.")
+
+        request = {"method": "POST", "path": "/machines", "body": body}
+        out.report({"request": request, "price": summary.to_json()}, people=show_plan)
         return
     show_create_summary(out, summary)
     if can_prompt():
@@ -192,7 +193,7 @@ def create_machine(
         if waited.machine is not None:
             result = type(result)(waited.machine, waited.event or result.event, result.reconciled)
     state.operation = None
-    show_async_result(out, result, "created" if not wait else "created and ready")
+    show_async_result(state, out, result, "created" if not wait else "created and ready")
 
 
 def check_good_standing(state: AppContext) -> None:

@@ -24,6 +24,7 @@ from pspace_py.cli.options import (
     QuietOpt,
     RegionOpt,
 )
+from pspace_py.cli.prices import hourly_cost
 from pspace_py.cli.resource_commands import optional_region_value
 from pspace_py.errors import UsageError
 from pspace_py.output import columns as cols
@@ -104,7 +105,7 @@ def list_machines(
         MachinesApi(state_.client()),
         filters,
         page_flags,
-        columns=cols.MACHINE,
+        columns=cols.with_cost(cols.MACHINE, hourly_cost(state_)),
         empty_message="No machines found.",
         list_command=LIST_COMMAND,
         keep=machine_filter(check_state(state), name_glob),
@@ -123,7 +124,7 @@ def get_machine(
     state = app_context(ctx)
     out = state.output(json_mode=json_, fields=fields, quiet=quiet)
     machine = resolve_machine(state.client(), ref)
-    out.resource(machine, cols.MACHINE_DETAIL)
+    out.resource(machine, cols.with_cost(cols.MACHINE_DETAIL, hourly_cost(state)))
 
 
 @app.command("events")
@@ -169,7 +170,7 @@ def machine_types(
     no_header: NoHeaderOpt = False,
 ) -> None:
     """Machine types with specs, price per hour and per 24/7 month, and regions."""
-    from pspace_py.output.prices import MACHINE_TYPE, machine_type_row
+    from pspace_py.cli.prices import MACHINE_TYPE, machine_type_row
 
     state = app_context(ctx)
     out = state.output(json_mode=json_, fields=fields, no_header=no_header)
@@ -183,12 +184,8 @@ def machine_types(
         max_hourly=_price(max_price),
     )
     rows = [machine_type_row(machine_type) for machine_type in types]
-    if out.json_mode:
-        for row in rows:
-            row.pop("_gpuText")
     out.resources(rows, MACHINE_TYPE, empty_message="No machine type matches.", key="label")
-    if not out.json_mode:
-        out.info(f"Prices of {catalog.prices_date} from {catalog.prices_source}.")
+    out.note(f"Prices of {catalog.prices_date} from {catalog.prices_source}.")
 
 
 def _region_code(catalog: Any, region: str | None) -> str | None:

@@ -38,8 +38,7 @@ from pspace_py.cli.prompts import confirm, confirm_by_typing
 from pspace_py.cli.refs import resolve_many
 from pspace_py.cli.resource_commands import optional_region_value
 from pspace_py.errors import PartialFailureError, UsageError
-from pspace_py.output import Output
-from pspace_py.output.columns import Column
+from pspace_py.output import ItemResult, Output
 from pspace_py.output.format import plural
 from pspace_py.waiting import wait_for_machine
 
@@ -51,13 +50,6 @@ MachineTypeFilterOpt = Annotated[
 ]
 ParallelOpt = Annotated[
     int, typer.Option("--parallel", min=1, max=64, help="Machines acted on at once.")
-]
-
-RESULT_COLUMNS = [
-    Column("ID", "id"),
-    Column("NAME", "name"),
-    Column("RESULT", "result"),
-    Column("STATE", "state"),
 ]
 
 
@@ -128,13 +120,12 @@ def power_command(
         if confirm_single is not None:
             confirm_single(machine)
         show_async_result(
-            out, act(state, out, machine), f"{verb} {'done' if waited else 'requested'}"
+            state, out, act(state, out, machine), f"{verb} {'done' if waited else 'requested'}"
         )
         return
     if not machines:
         out.info("No machine matches; nothing to do.")
-        if out.json_mode:
-            out.json_items([])
+        out.bulk([])
         return
     how_many = plural(len(machines), "machine")
     if confirm_bulk or selection.by_filter:
@@ -154,7 +145,7 @@ def power_command(
         on_done=lambda outcome: report_outcome(out, verb, outcome),
     )
     state.operation = None
-    show_bulk_outcomes(out, outcomes)
+    out.bulk([item_result(outcome) for outcome in outcomes])
     failed = [outcome for outcome in outcomes if not outcome.ok]
     if failed:
         raise PartialFailureError(
@@ -185,42 +176,22 @@ def _expected(error: BaseException) -> bool:
     return isinstance(error, ApiError | PspaceError)
 
 
-def show_bulk_outcomes(out: Output, outcomes: list[ItemOutcome[AsyncResult]]) -> None:
-    if out.json_mode:
-        out.json_items(_outcome_json(outcome) for outcome in outcomes)
-    elif out.quiet:
-        out.ids(outcome.item for outcome in outcomes if outcome.ok)
-    else:
-        rows = [
-            {
-                "id": outcome.item.get("id"),
-                "name": outcome.item.get("name"),
-                "result": "ok" if outcome.ok else "failed",
-                "state": (outcome.value.resource.get("state") if outcome.value else None)
-                or outcome.item.get("state"),
-            }
-            for outcome in outcomes
-        ]
-        out.table(rows, RESULT_COLUMNS)
-
-
-def _outcome_json(outcome: ItemOutcome[AsyncResult]) -> dict[str, Any]:
+def item_result(outcome: ItemOutcome[AsyncResult]) -> ItemResult:
+    """What the action did to one machine, as ``Output.bulk`` shows it."""
+    machine, answer = outcome.item, outcome.value
     error = None
     if outcome.error is not None:
-        message, _ = (
-            describe_error(outcome.error)
-            if _expected(outcome.error)
-            else (str(outcome.error), None)
-        )
-        error = {"message": message, "exitCode": int(outcome.exit_code)}
-    return {
-        "id": outcome.item.get("id"),
-        "name": outcome.item.get("name"),
-        "ok": outcome.ok,
-        "error": error,
-        "data": outcome.value.resource if outcome.value else None,
-        "event": outcome.value.event if outcome.value else None,
-    }
+        error = describe_error(outcome.error)[0] if _expected(outcome.error) else str(outcome.error)
+    return ItemResult(
+        id=machine.get("id"),
+        name=machine.get("name"),
+        ok=outcome.ok,
+        state=(answer.resource.get("state") if answer else None) or machine.get("state"),
+        data=answer.resource if answer else None,
+        event=answer.event if answer else None,
+        error=error,
+        exit_code=int(outcome.exit_code),
+    )
 
 
 def action(

@@ -41,7 +41,7 @@ from pspace_py.output import Output
 
 
 def current_disk_gb(state: AppContext, machine: dict[str, Any]) -> int | None:
-    from pspace_py.pricing import disk_size_from_bytes
+    from pspace_py.pricing.rates import disk_size_from_bytes
 
     return disk_size_from_bytes(state.catalog(), machine.get("storageTotal"))
 
@@ -68,8 +68,8 @@ def resize_machine(
     quiet: QuietOpt = False,
 ) -> None:
     """Change a machine's type or grow its disk (the machine must be off)."""
-    from pspace_py.output.prices import show_resize_change
-    from pspace_py.pricing import summarize_resize
+    from pspace_py.cli.prices import show_resize_change
+    from pspace_py.pricing.resize import summarize_resize
 
     state = app_context(ctx)
     out = state.output(json_mode=json_, fields=fields, quiet=quiet)
@@ -109,7 +109,7 @@ def resize_machine(
         started = MachinesApi(state.client()).start(str(machine["id"]))
         result = wait_for_result(state, out, started, {"ready"}, timeout)
     state.operation = None
-    show_async_result(out, result, "resized" + (" and restarted" if restart else ""))
+    show_async_result(state, out, result, "resized" + (" and restarted" if restart else ""))
 
 
 def stop_and_wait(
@@ -195,4 +195,4 @@ def update_machine(
     state.operation = operation_label(machine, "update")
     result = MachinesApi(state.client()).update(str(machine["id"]), body)
     state.operation = None
-    show_async_result(out, result, "updated")
+    show_async_result(state, out, result, "updated")

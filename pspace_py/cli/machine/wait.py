@@ -9,6 +9,7 @@ import typer
 from pspace_py.cli.context import app_context
 from pspace_py.cli.machine._app import app, resolve_machine, wait_until
 from pspace_py.cli.options import FieldsOpt, JsonOpt, MachineRefArg, QuietOpt, WaitTimeoutOpt
+from pspace_py.cli.prices import hourly_cost
 from pspace_py.errors import NotFoundError, UsageError
 from pspace_py.output import columns as cols
 from pspace_py.waiting import GONE, WAITABLE_STATES
@@ -47,8 +48,7 @@ def wait_for_state(
             raise
         # Waiting for a machine to be gone, and no machine has that ID or name: it is.
         out.success(f"Machine {ref} is {GONE} (no machine has that ID or name).")
-        if out.json_mode:
-            out.json({"data": None, "event": None})
+        out.report({"data": None, "event": None})
         return
     state.operation = f"waiting for machine {machine.get('id')}"
     waited = wait_until(
@@ -57,12 +57,9 @@ def wait_for_state(
     state.operation = None
     if waited.machine is None:
         out.success(f"Machine {machine.get('id')} is {GONE}.")
-        if out.json_mode:
-            out.json({"data": None, "event": waited.event})
+        out.report({"data": None, "event": waited.event})
         return
-    if event_id:
-        out.resource(
-            waited.machine, cols.MACHINE_DETAIL, raw={"data": waited.machine, "event": waited.event}
-        )
-        return
-    out.resource(waited.machine, cols.MACHINE_DETAIL)
+    columns = cols.with_cost(cols.MACHINE_DETAIL, hourly_cost(state))
+    # With --event-id the event is part of the answer, as in the API's {data, event}.
+    raw = {"data": waited.machine, "event": waited.event} if event_id else None
+    out.resource(waited.machine, columns, raw=raw)

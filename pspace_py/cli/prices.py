@@ -1,43 +1,43 @@
-"""Price text: the create summary, resize change, machine types and spend tables."""
+"""Price text for the commands that show money: the create summary, the resize change,
+the machine-types and spend tables, and the machines' COST column.
+
+``pricing`` computes the figures, ``output`` draws text and tables; the commands' price
+facts meet both here, so the output layer never reads the catalog or prices anything.
+"""
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pspace_py.output.columns import Column
-from pspace_py.output.format import format_value
+from pspace_py.output.format import format_value, one_line
+from pspace_py.output.money import format_usd, usd
 
 if TYPE_CHECKING:
-    from pspace_py.catalog import Catalog, MachineType
+    from pspace_py.catalog import MachineType
+    from pspace_py.cli.context import AppContext
     from pspace_py.output import Output
-    from pspace_py.pricing import CreatePriceSummary, ResizePriceChange, SpendSummary
-
-UNKNOWN = "price unknown"
-
-
-@functools.cache
-def _catalog() -> Catalog:
-    # One catalog per process: the machine list's cost column reads it once per row.
-    from pspace_py.catalog import load_catalog
-    from pspace_py.config import config_dir
-
-    return load_catalog(config_dir())
+    from pspace_py.pricing.create import CreatePriceSummary
+    from pspace_py.pricing.resize import ResizePriceChange
+    from pspace_py.pricing.spend import SpendSummary
 
 
-def usd(amount: Decimal | None, per: str | None = "hr") -> str:
-    from pspace_py.pricing import format_usd
+def hourly_cost(state: AppContext) -> Callable[[dict[str, Any]], str]:
+    """The COST cell: what a machine costs per hour now (compute only while it is not off).
 
-    return UNKNOWN if amount is None else format_usd(amount, per)
+    The catalog is read when the first cell is drawn, so ``--json`` and ``-q`` never read it.
+    """
+    catalog = functools.cache(state.catalog)
 
+    def cell(machine: dict[str, Any]) -> str:
+        from pspace_py.pricing.rates import machine_rates
 
-def machine_hourly_cell(machine: dict[str, Any]) -> str:
-    """What the machine costs per hour right now (compute only while not off)."""
-    from pspace_py.pricing import machine_rates
+        return usd(machine_rates(catalog(), machine).current_hourly)
 
-    rate = machine_rates(_catalog(), machine)
-    return usd(rate.current_hourly)
+    return cell
 
 
 def show_create_summary(out: Output, summary: CreatePriceSummary) -> None:
@@ -71,22 +71,12 @@ def show_resize_change(out: Output, change: ResizePriceChange) -> None:
             f"{usd(change.new_disk_monthly_cap, 'mo')})"
         )
     if change.delta_hourly is not None:
-        from pspace_py.pricing import format_usd
-
         out.info(f"  Change per hour: {format_usd(change.delta_hourly, 'hr', signed=True)}")
 
 
-def _gpu_text(machine_type: MachineType) -> str:
-    if not machine_type.gpu:
-        return "-"
-    memory = f" {machine_type.gpu_memory_gb} GB" if machine_type.gpu_memory_gb else ""
-    count = f"{machine_type.gpu_count}× " if machine_type.gpu_count > 1 else ""
-    return f"{count}{machine_type.gpu}{memory}"
-
-
 def machine_type_row(machine_type: MachineType) -> dict[str, Any]:
-    """A machine type as a JSON-ready object (also what the table shows)."""
-    from pspace_py.pricing import HOURS_PER_MONTH
+    """A machine type as ``machine types --json`` prints it (the table reads the same)."""
+    from pspace_py.pricing.money import HOURS_PER_MONTH
 
     hourly = machine_type.hourly
     return {
@@ -101,8 +91,16 @@ def machine_type_row(machine_type: MachineType) -> dict[str, Any]:
         "monthly24x7": None if hourly is None else float(str(hourly * HOURS_PER_MONTH)),
         "regions": list(machine_type.regions),
         "needsApproval": machine_type.needs_approval,
-        "_gpuText": _gpu_text(machine_type),
     }
+
+
+def _gpu_text(row: dict[str, Any]) -> str:
+    """``2× NVIDIA A100 80 GB`` from a machine type row."""
+    if not row.get("gpu"):
+        return "-"
+    memory = f" {row['gpuMemoryGB']} GB" if row.get("gpuMemoryGB") else ""
+    count = f"{row['gpuCount']}× " if row.get("gpuCount", 0) > 1 else ""
+    return one_line(f"{count}{row['gpu']}{memory}")
 
 
 def _money_cell(key: str, per: str) -> Column:
@@ -117,7 +115,7 @@ MACHINE_TYPE = [
     Column("TYPE", "label"),
     Column("CPUS", "cpus"),
     Column("RAM GIB", "ramGiB", lambda v: format_value(v).removesuffix(".0")),
-    Column("GPU", "_gpuText"),
+    Column("GPU", "gpu", compute=_gpu_text),
     _money_cell("hourly", "hr"),
     Column("24/7 MONTH", "", compute=lambda row: _money_cell("monthly24x7", "mo").cell(row)),
     Column("REGIONS", "regions"),

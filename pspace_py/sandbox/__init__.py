@@ -70,20 +70,17 @@ def create_app(
     """
     from pspace_py.catalog import load_catalog
     from pspace_py.sandbox.app import SandboxApp
-    from pspace_py.sandbox.context import Runtime
     from pspace_py.sandbox.ids import IdGenerator
     from pspace_py.sandbox.instance import load_clock_offset
-    from pspace_py.sandbox.render import Wire
+    from pspace_py.sandbox.state.tx import Runtime
     from pspace_py.sandbox.store import Store
 
     store = Store(state_path)
     try:
-        catalog = load_catalog(None)
         runtime = Runtime(
-            catalog=catalog,
+            catalog=load_catalog(None),
             timing=timing or (Timing.instant() if instant else Timing()),
             ids=IdGenerator(seed),
-            wire=Wire(catalog),
         )
         return SandboxApp(
             store=store,

@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pspace_py.sandbox import addresses, store
 from pspace_py.sandbox.clock import iso_from_ms
-from pspace_py.sandbox.context import ALL_TEAMS, GOOD_STANDING, Ctx
 from pspace_py.sandbox.errors import SandboxError, bad_request
 from pspace_py.sandbox.faults import FaultRule
 from pspace_py.sandbox.instance import Sandbox
 from pspace_py.sandbox.lifecycle import EVENT_NAMES
 from pspace_py.sandbox.routes import ROUTES
+from pspace_py.sandbox.state import account, seeding
+from pspace_py.sandbox.state.account import ALL_TEAMS, GOOD_STANDING
+from pspace_py.sandbox.state.tx import Tx
 from pspace_py.sandbox.teams import DEFAULT_API_KEY
 from pspace_py.sandbox.wire import (
     Response,
@@ -165,16 +166,12 @@ def set_account_standing(app: Sandbox, body: Any) -> Any:
     standing["messages"] = messages
     team = _string(body, "team") or ALL_TEAMS
     with app.store.write() as conn:
-        if team == ALL_TEAMS:
-            store.delete_setting(conn, "standing")
-        store.set_setting(conn, team, "standing", standing)
+        account.set_standing(conn, team, standing)
     return {"team": team, **standing}
 
 
 def seed(app: Sandbox, body: Any) -> Any:
     """Create N machines in one transaction (benchmarks; fixtures with many machines)."""
-    from pspace_py.sandbox.handlers import machines
-
     body = _object(body)
     count = _number(body, "machines", 1)
     if not 1 <= count <= MAX_SEED_MACHINES:
@@ -185,70 +182,26 @@ def seed(app: Sandbox, body: Any) -> Any:
     public_ip_type = _string(body, "publicIpType", "none")
     if public_ip_type != "none":
         raise bad_request("Seeded machines have publicIpType none (the public pool is small).")
-    prefix = _string(body, "namePrefix", "seed-")
     team = app.keys.team(_string(body, "apiKey", DEFAULT_API_KEY))
     if team is None:
         raise bad_request("`apiKey` is not a key this sandbox accepts.")
     with app.store.write() as conn:
-        ctx = Ctx(conn, team, app.now_ms(), app.runtime, {}, {}, None)
-        machine_type = machines.known_machine_type(
-            ctx, _string(body, "machineType", "C4"), "machineType"
+        seeded = seeding.seed_machines(
+            Tx(conn, team, app.now_ms(), app.runtime),
+            count=count,
+            machine_type=_string(body, "machineType", "C4"),
+            region=_string(body, "region", "NY2"),
+            template_id=_string(body, "templateId"),
+            disk_size_gb=_number(body, "diskSize") if "diskSize" in body else None,
+            state=state,
+            name_prefix=_string(body, "namePrefix", "seed-"),
         )
-        region = ctx.region(_string(body, "region", "NY2"))
-        machines.check_offered_in_region(ctx, machine_type, region.code)
-        template = _seed_template(ctx, machine_type, _string(body, "templateId"), region.code)
-        disk = _number(body, "diskSize", max(50, template.default_size_gb or 50))
-        machines.check_disk_size(ctx, disk, minimum=template.default_size_gb)
-        taken = store.ids(conn, machines.KIND, team.namespace)
-        new_ids: list[str] = []
-        while len(new_ids) < count:
-            candidate = app.runtime.ids.machine_id()
-            if candidate not in taken:
-                taken.add(candidate)
-                new_ids.append(candidate)
-        private_ips = store.lease_many(
-            conn,
-            team.namespace,
-            addresses.DEFAULT_PRIVATE_POOL,
-            addresses.DEFAULT_PRIVATE_ADDRESSES,
-            new_ids,
-        )
-        if private_ips is None:
-            raise SandboxError(409, "Not enough free private addresses for that many machines.")
-        width = len(str(count))
-        records = []
-        for number, (machine_id, private_ip) in enumerate(
-            zip(new_ids, private_ips, strict=True), start=1
-        ):
-            ctx.now_ms = app.now_ms() - (count - number)  # distinct, increasing dtCreated
-            record = machines.new_machine_record(
-                ctx,
-                machine_id=machine_id,
-                name=f"{prefix}{number:0{width}d}",
-                machine_type=machine_type,
-                region_code=region.code,
-                template=template,
-                disk_size_gb=disk,
-                public_ip_type="none",
-                state=state,
-            )
-            record["privateIp"] = private_ip
-            records.append(record)
-        store.insert_many(conn, machines.KIND, team.namespace, records)
-    return {"created": count, "team": team.namespace, "firstId": new_ids[0], "lastId": new_ids[-1]}
-
-
-def _seed_template(ctx: Ctx, machine_type: Any, template_id: str | None, region_code: str) -> Any:
-    from pspace_py.sandbox.handlers import machines
-
-    if template_id is not None:
-        template = machines.resolve_template(ctx, template_id, region_code)
-        machines.check_template_allows(template, machine_type)
-        return template
-    candidates = ctx.catalog.templates_for(machine_type)
-    if not candidates:
-        raise bad_request(f"No OS template runs on {machine_type.label}; pass `templateId`.")
-    return machines.os_template_choice(candidates[0])
+    return {
+        "created": seeded.count,
+        "team": team.namespace,
+        "firstId": seeded.first_id,
+        "lastId": seeded.last_id,
+    }
 
 
 def routes_index(app: Sandbox, body: Any) -> Any:

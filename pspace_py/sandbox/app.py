@@ -24,6 +24,7 @@ from pspace_py.sandbox.errors import SandboxError
 from pspace_py.sandbox.faults import ConnectionDropError, FaultRule, malformed_body
 from pspace_py.sandbox.instance import Sandbox
 from pspace_py.sandbox.routes import ROUTES_BY_OPERATION, Route, build_url_map, names_a_missing_item
+from pspace_py.sandbox.state.tx import Tx
 from pspace_py.sandbox.teams import DEFAULT_API_KEY, Team
 from pspace_py.sandbox.wire import (
     SLEEP_ENVIRON_KEY,
@@ -187,15 +188,8 @@ class SandboxApp(Sandbox):
             request.body = parse_json_body(request.raw_body)
         transaction = self.store.write if route.writes else self.store.read
         with transaction() as conn:
-            ctx = Ctx(
-                conn=conn,
-                team=team,
-                now_ms=self.clock.now_ms(),
-                runtime=self.runtime,
-                params=params,
-                query=request.query,
-                body=request.body,
-            )
+            tx = Tx(conn=conn, team=team, now_ms=self.clock.now_ms(), runtime=self.runtime)
+            ctx = Ctx(tx, self.render, params=params, query=request.query, body=request.body)
             payload = route.handler(ctx)
         return json_response(200, payload)
 

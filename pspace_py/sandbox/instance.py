@@ -8,11 +8,13 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from pspace_py.sandbox.clock import Clock, SystemClock
-from pspace_py.sandbox.context import EventFailure, Runtime
 from pspace_py.sandbox.faults import FaultRule, FaultSet
 from pspace_py.sandbox.lifecycle import Timing
+from pspace_py.sandbox.render import Renderer
 from pspace_py.sandbox.request_log import RequestLog
 from pspace_py.sandbox.routes import validate_fault
+from pspace_py.sandbox.state.failures import EventFailure
+from pspace_py.sandbox.state.tx import Runtime
 from pspace_py.sandbox.store import Store
 from pspace_py.sandbox.teams import KeyRing
 
@@ -32,6 +34,7 @@ class Sandbox:
         self.store = store
         self.clock = clock
         self.runtime = runtime
+        self.render = Renderer(runtime.region_name)
         self.keys = KeyRing(api_keys)
         self.faults = FaultSet()
         self._startup_faults = tuple(validate_fault(rule) for rule in faults)

@@ -7,9 +7,10 @@ Dates are ISO-8601 UTC with milliseconds; sizes are bytes; `region` is the regio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from pspace_py.catalog import Catalog, OsTemplate
+from pspace_py.catalog import OsTemplate
 from pspace_py.sandbox.clock import iso_from_ms
 from pspace_py.sandbox.lifecycle import (
     RUNNING_STATES,
@@ -29,14 +30,11 @@ def _iso(epoch_ms: int | None) -> str | None:
     return None if epoch_ms is None else iso_from_ms(epoch_ms)
 
 
-class Wire:
-    """Renders records; knows the catalog's region names."""
+class Renderer:
+    """Renders records; `region_name` gives a region code's name as the API shows it."""
 
-    def __init__(self, catalog: Catalog) -> None:
-        self._region_names = {region.code: region.name for region in catalog.regions}
-
-    def region_name(self, code: str) -> str:
-        return self._region_names.get(code, code)
+    def __init__(self, region_name: Callable[[str], str]) -> None:
+        self.region_name = region_name
 
     def machine(
         self, record: dict[str, Any], now_ms: int, *, at_call: bool = False

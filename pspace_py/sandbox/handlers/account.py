@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from pspace_py.sandbox import render
-from pspace_py.sandbox.context import Ctx, account_standing
+from pspace_py.sandbox.context import Ctx
+from pspace_py.sandbox.state import account
 
 
 def get_session(ctx: Ctx) -> Any:
-    return render.session(ctx.team)
+    return render.session(ctx.tx.team)
 
 
 def get_account_standing(ctx: Ctx) -> Any:
-    return render.account_standing(account_standing(ctx.conn, ctx.namespace))
+    return render.account_standing(account.standing(ctx.tx))

@@ -1,15 +1,20 @@
-"""Address pools: public IPs from 203.0.113.0/24 (TEST-NET-3, never routable) and private IPs
-from RFC 1918 10.0.0.0/8.
+"""Address pools and leases: public IPs from 203.0.113.0/24 (TEST-NET-3, never routable) and
+private IPs from RFC 1918 10.0.0.0/8.
 
 Pools are per team. Machines outside any private network take addresses from 10.0.0.0/16;
 private network number k is the /24 `10.(1 + k // 256).(k % 256).0`, whose `.1` is the gateway
-and `.2`-`.254` go to machines and shared drives.
+and `.2`-`.254` go to machines and shared drives. A lease names its owner (a machine, a drive,
+or "static" for a claimed public IP).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import overload
+
+from pspace_py.sandbox import store
+from pspace_py.sandbox.errors import conflict
+from pspace_py.sandbox.state.tx import Record, Tx
 
 PUBLIC_POOL = "public"
 DEFAULT_PRIVATE_POOL = "private:default"
@@ -78,3 +83,33 @@ def network_pool(network_id: str) -> str:
 def network_addresses(network_address: str) -> HostRange:
     _, second, third, _ = (int(part) for part in network_address.split("."))
     return HostRange((10, second), third, 1, 2)
+
+
+def lease(tx: Tx, pool: str, candidates: Sequence[str], owner: str) -> str:
+    """A free address of the pool for `owner`; 409 when the pool is exhausted."""
+    address = store.lease_ip(tx.conn, tx.namespace, pool, candidates, owner)
+    if address is None:
+        where = "public IP pool" if pool == PUBLIC_POOL else f"address pool {pool}"
+        raise conflict(
+            f"The sandbox's {where} is exhausted ({len(candidates)} addresses per team); "
+            "release addresses or delete machines first."
+        )
+    return address
+
+
+def release(tx: Tx, pool: str, address: str) -> None:
+    store.release_ip(tx.conn, tx.namespace, pool, address)
+
+
+def lease_in_network(tx: Tx, network: Record, owner: str) -> str:
+    return lease(tx, network_pool(network["id"]), network_addresses(network["network"]), owner)
+
+
+def lease_private(tx: Tx, machine_id: str) -> str:
+    """An address outside any private network."""
+    return lease(tx, DEFAULT_PRIVATE_POOL, DEFAULT_PRIVATE_ADDRESSES, machine_id)
+
+
+def private_pool_of(machine: Record) -> str:
+    network_id = machine["networkId"]
+    return network_pool(network_id) if network_id else DEFAULT_PRIVATE_POOL

@@ -6,7 +6,7 @@ from typing import Any
 
 from pspace_py.sandbox.context import Ctx
 from pspace_py.sandbox.models import list_query_model
-from pspace_py.sandbox.state import events, lists
+from pspace_py.sandbox.state import lists
 from pspace_py.sandbox.state.kinds import EVENT
 
 EventsListQuery = list_query_model("machineEvents-list", ("dtCreated",), ("machineId",))
@@ -18,4 +18,4 @@ def list_events(ctx: Ctx) -> Any:
 
 
 def get_event(ctx: Ctx) -> Any:
-    return ctx.render.event(events.get(ctx.tx, ctx.params["id"]), ctx.now_ms)
+    return ctx.render.event(ctx.tx.get(EVENT, ctx.params["id"]), ctx.now_ms)

@@ -27,7 +27,7 @@ def list_machines(ctx: Ctx) -> Any:
 
 
 def get_machine(ctx: Ctx) -> Any:
-    return ctx.render.machine(machines.get(ctx.tx, ctx.params["id"]), ctx.now_ms)
+    return ctx.render.machine(ctx.tx.get(MACHINE, ctx.params["id"]), ctx.now_ms)
 
 
 def create_machine(ctx: Ctx) -> Any:

@@ -20,7 +20,7 @@ def list_networks(ctx: Ctx) -> Any:
 
 
 def get_network(ctx: Ctx) -> Any:
-    return ctx.render.private_network(networks.get(ctx.tx, ctx.params["id"]))
+    return ctx.render.private_network(ctx.tx.get(PRIVATE_NETWORK, ctx.params["id"]))
 
 
 def create_network(ctx: Ctx) -> Any:
@@ -33,7 +33,7 @@ def create_network(ctx: Ctx) -> Any:
 
 def update_network(ctx: Ctx) -> Any:
     body = ctx.parse(OptionalName)
-    return ctx.render.private_network(networks.rename(ctx.tx, ctx.params["id"], body.name))
+    return ctx.render.private_network(ctx.tx.rename(PRIVATE_NETWORK, ctx.params["id"], body.name))
 
 
 def delete_network(ctx: Ctx) -> Any:

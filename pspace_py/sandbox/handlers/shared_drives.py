@@ -20,7 +20,7 @@ def list_drives(ctx: Ctx) -> Any:
 
 
 def get_drive(ctx: Ctx) -> Any:
-    return ctx.render.shared_drive(shared_drives.get(ctx.tx, ctx.params["id"]))
+    return ctx.render.shared_drive(ctx.tx.get(SHARED_DRIVE, ctx.params["id"]))
 
 
 def create_drive(ctx: Ctx) -> Any:
@@ -33,7 +33,7 @@ def create_drive(ctx: Ctx) -> Any:
 
 def update_drive(ctx: Ctx) -> Any:
     body = ctx.parse(OptionalName)
-    return ctx.render.shared_drive(shared_drives.rename(ctx.tx, ctx.params["id"], body.name))
+    return ctx.render.shared_drive(ctx.tx.rename(SHARED_DRIVE, ctx.params["id"], body.name))
 
 
 def delete_drive(ctx: Ctx) -> Any:

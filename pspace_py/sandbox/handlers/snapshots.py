@@ -23,7 +23,7 @@ def list_snapshots(ctx: Ctx) -> Any:
 
 
 def get_snapshot(ctx: Ctx) -> Any:
-    return ctx.render.snapshot(snapshots.get(ctx.tx, ctx.params["id"]))
+    return ctx.render.snapshot(ctx.tx.get(SNAPSHOT, ctx.params["id"]))
 
 
 def create_snapshot(ctx: Ctx) -> Any:
@@ -34,7 +34,7 @@ def create_snapshot(ctx: Ctx) -> Any:
 
 def update_snapshot(ctx: Ctx) -> Any:
     body = ctx.parse(OptionalName)
-    return ctx.render.snapshot(snapshots.rename(ctx.tx, ctx.params["id"], body.name))
+    return ctx.render.snapshot(ctx.tx.rename(SNAPSHOT, ctx.params["id"], body.name))
 
 
 def delete_snapshot(ctx: Ctx) -> Any:

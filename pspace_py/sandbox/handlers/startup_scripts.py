@@ -26,7 +26,7 @@ def list_scripts(ctx: Ctx) -> Any:
 
 
 def get_script(ctx: Ctx) -> Any:
-    return ctx.render.startup_script(startup_scripts.get(ctx.tx, ctx.params["id"]))
+    return ctx.render.startup_script(ctx.tx.get(STARTUP_SCRIPT, ctx.params["id"]))
 
 
 def create_script(ctx: Ctx) -> Any:

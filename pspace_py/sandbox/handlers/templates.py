@@ -26,7 +26,7 @@ def list_custom_templates(ctx: Ctx) -> Any:
 
 
 def get_custom_template(ctx: Ctx) -> Any:
-    return ctx.render.custom_template(templates.get(ctx.tx, ctx.params["id"]))
+    return ctx.render.custom_template(ctx.tx.get(CUSTOM_TEMPLATE, ctx.params["id"]))
 
 
 def create_custom_template(ctx: Ctx) -> Any:
@@ -37,7 +37,7 @@ def create_custom_template(ctx: Ctx) -> Any:
 
 def update_custom_template(ctx: Ctx) -> Any:
     body = ctx.parse(RequiredName)
-    return ctx.render.custom_template(templates.rename(ctx.tx, ctx.params["id"], body.name))
+    return ctx.render.custom_template(ctx.tx.rename(CUSTOM_TEMPLATE, ctx.params["id"], body.name))
 
 
 def delete_custom_template(ctx: Ctx) -> Any:

@@ -24,7 +24,3 @@ def start(tx: Tx, name: str, machine_id: str | None) -> Record:
 
 def succeeded(event: Record) -> bool:
     return event["error"] is None
-
-
-def get(tx: Tx, event_id: str) -> Record:
-    return tx.get(EVENT, event_id)

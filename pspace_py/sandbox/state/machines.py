@@ -24,10 +24,6 @@ from pspace_py.sandbox.state.tx import Record, Tx
 DEFAULT_PUBLIC_IP_TYPE = "dynamic"  # the console's default; the API's is not documented
 
 
-def get(tx: Tx, machine_id: str) -> Record:
-    return tx.get(MACHINE, machine_id)
-
-
 def create(tx: Tx, body: MachineCreate) -> tuple[Record, Record]:
     """(machine, create event): the machine provisions, then is ready (or off when
     `startOnCreate` is false; absent means start, as the console does)."""
@@ -84,7 +80,7 @@ def create(tx: Tx, body: MachineCreate) -> tuple[Record, Record]:
 def update(tx: Tx, machine_id: str, body: MachineUpdate) -> tuple[Record, Record | None]:
     """(machine, event): a resize (other type or disk) runs as a `vm-upgrade` event on an off
     machine; anything else changes at once and has no event."""
-    machine = get(tx, machine_id)
+    machine = tx.get(MACHINE, machine_id)
     resize = machine_specs.planned_resize(tx, machine, body)
     if resize is not None:
         account.require_good_standing(tx, "resize a machine")
@@ -105,7 +101,7 @@ def update(tx: Tx, machine_id: str, body: MachineUpdate) -> tuple[Record, Record
 def delete(tx: Tx, machine_id: str) -> tuple[Record, Record]:
     """Deactivate: the machine, its snapshots and its addresses go at once; a static IP stays
     claimed. A failed deactivate leaves the machine as it was."""
-    machine = get(tx, machine_id)
+    machine = tx.get(MACHINE, machine_id)
     transitions.require(tx, machine, "delete")
     event = events.start(tx, "deactivate", machine["id"])
     if not events.succeeded(event):
@@ -124,7 +120,7 @@ def delete(tx: Tx, machine_id: str) -> tuple[Record, Record]:
 
 
 def start(tx: Tx, machine_id: str) -> tuple[Record, Record]:
-    machine = get(tx, machine_id)
+    machine = tx.get(MACHINE, machine_id)
     account.require_good_standing(tx, "start a machine")
     transitions.require(tx, machine, "start")
     event = events.start(tx, "start", machine["id"])
@@ -135,7 +131,7 @@ def start(tx: Tx, machine_id: str) -> tuple[Record, Record]:
 
 
 def stop(tx: Tx, machine_id: str) -> tuple[Record, Record]:
-    machine = get(tx, machine_id)
+    machine = tx.get(MACHINE, machine_id)
     state = transitions.require(tx, machine, "stop")
     event = events.start(tx, "stop", machine["id"])
     succeeded = events.succeeded(event)
@@ -146,7 +142,7 @@ def stop(tx: Tx, machine_id: str) -> tuple[Record, Record]:
 
 
 def restart(tx: Tx, machine_id: str) -> tuple[Record, Record]:
-    machine = get(tx, machine_id)
+    machine = tx.get(MACHINE, machine_id)
     state = transitions.require(tx, machine, "restart")
     event = events.start(tx, "restart", machine["id"])
     return _transition(tx, machine, event, settles_in=state)

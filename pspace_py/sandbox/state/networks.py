@@ -35,21 +35,9 @@ def create(tx: Tx, *, name: str, region: str, migrate_machines: bool) -> Record:
     return network
 
 
-def get(tx: Tx, network_id: str) -> Record:
-    return tx.get(PRIVATE_NETWORK, network_id)
-
-
-def rename(tx: Tx, network_id: str, name: str | None) -> Record:
-    network = get(tx, network_id)
-    if name is not None:
-        network["name"] = name
-        tx.update(PRIVATE_NETWORK, network)
-    return network
-
-
 def delete(tx: Tx, network_id: str) -> Record:
     """Only an empty network goes (409 naming what is still in it)."""
-    network = get(tx, network_id)
+    network = tx.get(PRIVATE_NETWORK, network_id)
     owners = store.lease_owners(tx.conn, tx.namespace, addresses.network_pool(network["id"]))
     if owners:
         shown = ", ".join(sorted(owners)[:10]) + (" ..." if len(owners) > 10 else "")
@@ -63,7 +51,7 @@ def delete(tx: Tx, network_id: str) -> Record:
 
 def in_region(tx: Tx, network_id: str, region_code: str) -> Record:
     """The network, which must be in the region (400 otherwise)."""
-    network = get(tx, network_id)
+    network = tx.get(PRIVATE_NETWORK, network_id)
     if network["region"] != region_code:
         raise bad_request(
             f"Private network {network_id} is in {tx.region_name(network['region'])}, "

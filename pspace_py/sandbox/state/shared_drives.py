@@ -36,20 +36,7 @@ def create(tx: Tx, *, name: str, network_id: str, region: str, size_gb: int) -> 
     return drive
 
 
-def get(tx: Tx, drive_id: str) -> Record:
-    return tx.get(SHARED_DRIVE, drive_id)
-
-
-def rename(tx: Tx, drive_id: str, name: str | None) -> Record:
-    drive = get(tx, drive_id)
-    if name is not None:
-        drive["name"] = name
-        tx.update(SHARED_DRIVE, drive)
-    return drive
-
-
 def delete(tx: Tx, drive_id: str) -> Record:
-    drive = get(tx, drive_id)
-    tx.delete(SHARED_DRIVE, drive["id"])
+    drive = tx.remove(SHARED_DRIVE, drive_id)
     addresses.release(tx, addresses.network_pool(drive["networkId"]), drive["hostIp"])
     return drive

@@ -39,20 +39,8 @@ def take(tx: Tx, machine_id: str, name: str) -> Record:
     return record
 
 
-def get(tx: Tx, snapshot_id: str) -> Record:
-    return tx.get(SNAPSHOT, snapshot_id)
-
-
-def rename(tx: Tx, snapshot_id: str, name: str | None) -> Record:
-    record = get(tx, snapshot_id)
-    if name is not None:
-        record["name"] = name
-        tx.update(SNAPSHOT, record)
-    return record
-
-
 def delete(tx: Tx, snapshot_id: str) -> tuple[Record, Record]:
-    record = get(tx, snapshot_id)
+    record = tx.get(SNAPSHOT, snapshot_id)
     event = events.start(tx, "snapshot-delete", record["machineId"])
     if events.succeeded(event):
         tx.delete(SNAPSHOT, record["id"])
@@ -63,7 +51,7 @@ def restore(tx: Tx, snapshot_id: str, *, snapshot_first: bool) -> tuple[Record, 
     """Restoring changes nothing on the machine (the sandbox has no disks); `snapshot_first`
     takes one named "before restoring ..."."""
     account.require_good_standing(tx, "restore a snapshot")
-    record = get(tx, snapshot_id)
+    record = tx.get(SNAPSHOT, snapshot_id)
     machine = tx.get(MACHINE, record["machineId"])
     transitions.require(tx, machine, "restore a snapshot onto")
     if snapshot_first:

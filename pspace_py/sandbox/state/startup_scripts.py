@@ -25,13 +25,9 @@ def create(tx: Tx, *, name: str, script: str, run_once: bool) -> Record:
     return record
 
 
-def get(tx: Tx, script_id: str) -> Record:
-    return tx.get(STARTUP_SCRIPT, script_id)
-
-
 def update(tx: Tx, script_id: str, changes: dict[str, Any]) -> Record:
     """Apply the given fields (name, script, isRunOnce, isEnabled); None leaves one as it is."""
-    record = get(tx, script_id)
+    record = tx.get(STARTUP_SCRIPT, script_id)
     for key in _CHANGEABLE:
         if changes.get(key) is not None:
             record[key] = changes[key]
@@ -40,20 +36,17 @@ def update(tx: Tx, script_id: str, changes: dict[str, Any]) -> Record:
 
 
 def delete(tx: Tx, script_id: str) -> Record:
-    record = get(tx, script_id)
-    tx.delete(STARTUP_SCRIPT, record["id"])
-    record["dtDeleted"] = tx.now_ms
-    return record
+    return tx.remove(STARTUP_SCRIPT, script_id)
 
 
 def assign(tx: Tx, script_id: str, machine_id: str) -> Record:
-    record = get(tx, script_id)
+    record = tx.get(STARTUP_SCRIPT, script_id)
     assign_record(tx, record, tx.get(MACHINE, machine_id)["id"])
     return record
 
 
 def unassign(tx: Tx, script_id: str, machine_id: str) -> Record:
-    record = get(tx, script_id)
+    record = tx.get(STARTUP_SCRIPT, script_id)
     machine = tx.get(MACHINE, machine_id)
     if machine["id"] in record["assignedMachineIds"]:
         record["assignedMachineIds"].remove(machine["id"])

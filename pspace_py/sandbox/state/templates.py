@@ -139,19 +139,5 @@ def create(tx: Tx, machine_id: str, name: str) -> tuple[Record, Record]:
     return template, event
 
 
-def get(tx: Tx, template_id: str) -> Record:
-    return tx.get(CUSTOM_TEMPLATE, template_id)
-
-
-def rename(tx: Tx, template_id: str, name: str) -> Record:
-    template = get(tx, template_id)
-    template["name"] = name
-    tx.update(CUSTOM_TEMPLATE, template)
-    return template
-
-
 def delete(tx: Tx, template_id: str) -> Record:
-    template = get(tx, template_id)
-    tx.delete(CUSTOM_TEMPLATE, template["id"])
-    template["dtDeleted"] = tx.now_ms
-    return template
+    return tx.remove(CUSTOM_TEMPLATE, template_id)

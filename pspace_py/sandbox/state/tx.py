@@ -84,6 +84,21 @@ class Tx:
     def delete(self, kind: Kind, resource_id: str) -> None:
         store.delete(self.conn, kind.name, self.namespace, resource_id)
 
+    def rename(self, kind: Kind, resource_id: str, name: str | None) -> Record:
+        """The record with its new name (None: as it was, and nothing is written)."""
+        record = self.get(kind, resource_id)
+        if name is not None:
+            record["name"] = name
+            self.update(kind, record)
+        return record
+
+    def remove(self, kind: Kind, resource_id: str) -> Record:
+        """Delete the record; what it was, with `dtDeleted` now (as the delete call shows it)."""
+        record = self.get(kind, resource_id)
+        self.delete(kind, record["id"])
+        record["dtDeleted"] = self.now_ms
+        return record
+
     def new_id(self, kind: Kind, make: Callable[[], str]) -> str:
         """A fresh ID from `make` that no record of this kind has yet."""
         while True:

@@ -72,6 +72,15 @@ def test_account_standing_and_admin_flip(client: httpx.Client) -> None:
     assert client.post("/machines", json=MACHINE).status_code == 200
 
 
+def test_a_body_that_is_not_valid_is_400_before_the_standing_is_looked_at(
+    client: httpx.Client,
+) -> None:
+    client.post("http://sandbox.test/_sandbox/account-standing", json={"isInGoodStanding": False})
+    error_of(client.post("/machines", json={**MACHINE, "diskSize": "50"}), 400, "BAD_REQUEST")
+    error_of(client.post("/public-ips", json={}), 400, "BAD_REQUEST")
+    error_of(client.post("/public-ips", json={"region": "NY2"}), 412, "PRECONDITION_FAILED")
+
+
 def test_teams_are_isolated() -> None:
     app = create_app(api_keys=["alice-key", "bob-secret"], clock=FakeClock(), seed=1)
     with client_for(app, "alice-key") as alice, client_for(app, "bob-secret") as bob:

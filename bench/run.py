@@ -365,7 +365,7 @@ def bench_round_trip(runner: Runner, sandbox: ServedSandbox, reps: int) -> Resul
     pspace = [PSPACE, "machine", "list", "--json"]
     floor = [PYTHON, "-c", ROUND_TRIP_FLOOR, url, API_KEY]
     _, out = runner.run(pspace, label="machine list --json")
-    listed = json.loads(out.read_text())
+    listed = json.loads(out.read_text())["items"]
     if len(listed) != ROUND_TRIP_MACHINES:
         raise HarnessError(f"machine list --json gave {len(listed)} machines")
     samples = alternate(
@@ -440,7 +440,7 @@ def bench_scale(runner: Runner, sandbox: ServedSandbox, reps: int) -> list[Resul
     for name, cmd in (("own", command), ("default", small_pages)):
         sandbox.call("DELETE", "/_sandbox/requests")
         _, out = runner.run(cmd, label=label)  # also the warm-up
-        listed = json.loads(out.read_text())
+        listed = json.loads(out.read_text())["items"]
         if len(listed) != SCALE_MACHINES:
             raise HarnessError(f"{label} gave {len(listed)} machines, not {SCALE_MACHINES}")
         del listed

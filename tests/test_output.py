@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 
 import pytest
 
-from pspace_py.output import ItemResult, Output, parse_fields
+from pspace_py.output import Output, parse_fields
 from pspace_py.output.columns import MACHINE_EVENT, Column
 from pspace_py.output.format import format_bytes, format_value, pick, sanitize
+from pspace_py.output.results import ItemResult
 
 ROWS = [
     {"id": "ps1", "name": "web", "state": "ready", "accelerators": [{"name": "A100", "count": 1}]},
@@ -51,7 +53,7 @@ def test_fields_pick_dotted_paths_in_json_and_tables() -> None:
     out.json_items(iter(ROWS))
     assert json.loads(stdout.getvalue()) == [
         {"id": "ps1", "accelerators.0.name": "A100"},
-        {"id": "ps2", "accelerators.0.name": None},
+        {"id": "ps2"},  # accelerators is null: the path leads nowhere, so it is left out
     ]
     out, stdout, _ = make(fields=["name", "accelerators.0.name"])
     out.table(ROWS, COLUMNS)
@@ -137,6 +139,10 @@ def test_pick_handles_missing_paths_and_indices() -> None:
     assert pick(ROWS[0], "accelerators.0.name") == "A100"
     assert pick(ROWS[0], "accelerators.5.name") is None
     assert pick(ROWS[0], "nope.deeper") is None
+    absent = object()
+    assert pick(ROWS[1], "accelerators", absent) is None  # there, and null
+    assert pick(ROWS[1], "accelerators.0", absent) is absent
+    assert pick(ROWS[1], "nope", absent) is absent
 
 
 def test_sanitize_keeps_newlines_and_tabs() -> None:
@@ -322,3 +328,36 @@ def test_commands_say_what_happened_and_never_ask_the_mode() -> None:
             if isinstance(node, ast.Attribute) and node.attr in ("json_mode", "quiet"):
                 readers.append(f"{path.name}:{node.lineno}")
     assert readers == []
+
+
+def test_a_json_page_is_written_item_by_item() -> None:
+    out, stdout, _ = make(json_mode=True)
+    seen_before_next: list[str] = []
+
+    def pages() -> Iterator[dict[str, str]]:
+        for row in ({"id": "ps1"}, {"id": "ps2"}):
+            seen_before_next.append(stdout.getvalue())
+            yield row
+
+    assert out.page(pages(), COLUMNS, has_more=True, next_page="c2", empty_message="none") == 2
+    assert '"id": "ps1"' in seen_before_next[1]  # written before the second was fetched
+    assert stdout.getvalue() == (
+        '{\n  "hasMore": true,\n  "items": [\n    {\n      "id": "ps1"\n    },\n'
+        '    {\n      "id": "ps2"\n    }\n  ],\n  "nextPage": "c2"\n}\n'
+    )
+
+
+def test_a_page_with_fields_is_the_official_clis_picked_envelope() -> None:
+    out, stdout, _ = make(json_mode=True, fields=["name"])
+    out.page(iter(ROWS), COLUMNS, has_more=False, next_page=None, empty_message="none")
+    assert list(json.loads(stdout.getvalue())) == ["items", "hasMore", "nextPage"]
+    assert json.loads(stdout.getvalue())["items"] == [{"name": "web"}, {"name": "db"}]
+
+
+def test_a_page_for_people_is_a_table_or_ids() -> None:
+    out, stdout, stderr = make()
+    out.page(iter([]), COLUMNS, has_more=False, next_page=None, empty_message="No machines.")
+    assert (stdout.getvalue(), stderr.getvalue()) == ("", "No machines.\n")
+    out, stdout, _ = make(quiet=True)
+    out.page(iter(ROWS), COLUMNS, has_more=True, next_page="c", empty_message="none")
+    assert stdout.getvalue() == "ps1\nps2\n"

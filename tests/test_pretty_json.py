@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pspace_py.output import Output
-from pspace_py.output.pretty_json import TERMINAL_SAFE, dumps_indented
+from pspace_py.output.pretty_json import TERMINAL_SAFE, dumps_indented, write_page
 
 json_values = st.recursive(
     st.none()
@@ -68,3 +68,20 @@ def test_a_streamed_list_is_the_whole_list_dumped(items: list[dict[str, Any]]) -
     # The same text as json.dumps, but for DEL and C1 controls, which are \u-escaped.
     expected = json.dumps(items, indent=2, ensure_ascii=False).translate(TERMINAL_SAFE)
     assert stdout.getvalue() == expected + "\n"
+
+
+@given(
+    st.lists(st.dictionaries(st.text(max_size=6), json_values, max_size=5), max_size=5),
+    st.booleans(),
+    st.none() | st.text(max_size=8),
+    st.permutations(["hasMore", "items", "nextPage"]),
+)
+def test_a_streamed_page_is_the_whole_envelope_dumped(
+    items: list[dict[str, Any]], has_more: bool, next_page: str | None, keys: list[str]
+) -> None:
+    stdout = io.StringIO()
+    envelope = {"hasMore": has_more, "items": items, "nextPage": next_page}
+    count = write_page(stdout, iter(items), has_more=has_more, next_page=next_page, keys=keys)
+    assert count == len(items)
+    expected = json.dumps({key: envelope[key] for key in keys}, indent=2, ensure_ascii=False)
+    assert stdout.getvalue() == expected.translate(TERMINAL_SAFE) + "\n"

@@ -11,7 +11,7 @@ from pspace_py.api.client import JsonObject
 from pspace_py.api.machines import MachinesApi
 from pspace_py.api.public_ips import PublicIpsApi
 from pspace_py.cli.context import app_context
-from pspace_py.cli.listing import paging, show_list
+from pspace_py.cli.listing import ByCreationOpt, paging, show_list
 from pspace_py.cli.options import (
     AfterOpt,
     AllOpt,
@@ -73,6 +73,7 @@ def list_ips(
     after: AfterOpt = None,
     asc: AscOpt = False,
     desc: DescOpt = False,
+    order_by: ByCreationOpt = None,
     all_: AllOpt = False,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -87,7 +88,7 @@ def list_ips(
         out,
         PublicIpsApi(state.client()),
         {"region": region_value},
-        paging(limit=limit, after=after, asc=asc, desc=desc, follow=all_),
+        paging(limit=limit, after=after, asc=asc, desc=desc, follow=all_, order_by=order_by),
         columns=columns.PUBLIC_IP,
         empty_message="No public IPs.",
         list_command=LIST_COMMAND,

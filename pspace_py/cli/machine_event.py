@@ -9,7 +9,7 @@ import typer
 from pspace_py.api.machine_events import MachineEventsApi
 from pspace_py.api.machines import MachinesApi
 from pspace_py.cli.context import AppContext, app_context
-from pspace_py.cli.listing import Paging, paging, show_list
+from pspace_py.cli.listing import ByCreationOpt, Paging, paging, show_list
 from pspace_py.cli.options import (
     AfterOpt,
     AllOpt,
@@ -89,6 +89,7 @@ def list_events(
     after: AfterOpt = None,
     asc: AscOpt = False,
     desc: DescOpt = False,
+    order_by: ByCreationOpt = None,
     all_: AllOpt = False,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -108,7 +109,9 @@ def list_events(
         out,
         machine_id=machine_id,
         event_state_filter=wanted,
-        page_flags=paging(limit=limit, after=after, asc=asc, desc=desc, follow=all_),
+        page_flags=paging(
+            limit=limit, after=after, asc=asc, desc=desc, follow=all_, order_by=order_by
+        ),
     )
 
 

@@ -12,7 +12,7 @@ from pspace_py.api.machines import MachinesApi
 from pspace_py.api.private_networks import PrivateNetworksApi
 from pspace_py.api.shared_drives import SharedDrivesApi
 from pspace_py.cli.context import AppContext, app_context
-from pspace_py.cli.listing import NameFilterOpt, paging, show_list
+from pspace_py.cli.listing import ByCreationOrNameOpt, NameFilterOpt, paging, show_list
 from pspace_py.cli.options import (
     AfterOpt,
     AllOpt,
@@ -60,6 +60,7 @@ def list_networks(
     after: AfterOpt = None,
     asc: AscOpt = False,
     desc: DescOpt = False,
+    order_by: ByCreationOrNameOpt = None,
     all_: AllOpt = False,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -74,7 +75,7 @@ def list_networks(
         out,
         PrivateNetworksApi(state.client()),
         {"name": name, "region": region_value},
-        paging(limit=limit, after=after, asc=asc, desc=desc, follow=all_),
+        paging(limit=limit, after=after, asc=asc, desc=desc, follow=all_, order_by=order_by),
         columns=columns.PRIVATE_NETWORK,
         empty_message="No private networks.",
         list_command=LIST_COMMAND,

@@ -1,5 +1,5 @@
 """Price text for the commands that show money: the create summary, the resize change,
-the machine-types and spend tables, and the machines' COST column.
+and the machine-types and spend tables (the machines' COST column is ``machine/cost_column``).
 
 ``pricing`` computes the figures, ``output`` draws text and tables; the commands' price
 facts meet both here, so the output layer never reads the catalog or prices anything.
@@ -7,41 +7,23 @@ facts meet both here, so the output layer never reads the catalog or prices anyt
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pspace_py.output.columns import Column
 from pspace_py.output.format import format_value, one_line
-from pspace_py.output.money import format_usd, usd
 
 if TYPE_CHECKING:
     from pspace_py.catalog import MachineType
-    from pspace_py.cli.context import AppContext
     from pspace_py.output import Output
     from pspace_py.pricing.create import CreatePriceSummary
     from pspace_py.pricing.resize import ResizePriceChange
     from pspace_py.pricing.spend import SpendSummary
 
 
-def hourly_cost(state: AppContext) -> Callable[[dict[str, Any]], str]:
-    """The COST cell: what a machine costs per hour now (compute only while it is not off).
-
-    The catalog is read when the first cell is drawn, so ``--json`` and ``-q`` never read it.
-    """
-    catalog = functools.cache(state.catalog)
-
-    def cell(machine: dict[str, Any]) -> str:
-        from pspace_py.pricing.rates import machine_rates
-
-        return usd(machine_rates(catalog(), machine).current_hourly)
-
-    return cell
-
-
 def show_create_summary(out: Output, summary: CreatePriceSummary) -> None:
     """The console's price summary, on stderr (stdout stays for data)."""
+    from pspace_py.output.money import usd
+
     out.info(f"Price summary ({summary.currency}, prices of {summary.prices_date}):")
     for line in summary.lines():
         cap = f", capped at {usd(line.monthly_cap, 'mo')}" if line.monthly_cap else ""
@@ -57,6 +39,8 @@ def show_create_summary(out: Output, summary: CreatePriceSummary) -> None:
 
 
 def show_resize_change(out: Output, change: ResizePriceChange) -> None:
+    from pspace_py.output.money import format_usd, usd
+
     out.info("Price change:")
     if change.machine_type_changes:
         out.info(
@@ -105,6 +89,10 @@ def _gpu_text(row: dict[str, Any]) -> str:
 
 def _money_cell(key: str, per: str) -> Column:
     def render(row: dict[str, Any]) -> str:
+        from decimal import Decimal
+
+        from pspace_py.output.money import usd
+
         value = row.get(key)
         return usd(None if value is None else Decimal(str(value)), per)
 
@@ -124,6 +112,8 @@ MACHINE_TYPE = [
 
 
 def spend_rows(spend: SpendSummary) -> list[dict[str, Any]]:
+    from pspace_py.output.money import usd
+
     rows: list[dict[str, Any]] = []
     for rate in spend.machines:
         rows.append(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -10,7 +10,7 @@ from pspace_py.api.client import JsonObject
 from pspace_py.api.private_networks import PrivateNetworksApi
 from pspace_py.api.shared_drives import SharedDrivesApi
 from pspace_py.cli.context import AppContext, app_context
-from pspace_py.cli.listing import NameFilterOpt, paging, show_list
+from pspace_py.cli.listing import NameFilterOpt, order_by_option, paging, show_list
 from pspace_py.cli.network import resolve_network
 from pspace_py.cli.options import (
     AfterOpt,
@@ -50,6 +50,9 @@ def _drive(drives: SharedDrivesApi, ref: str) -> JsonObject:
     return resolve(drives, ref, list_command=LIST_COMMAND)
 
 
+SharedDriveOrderOpt = Annotated[Literal["name", "dtCreated"] | None, order_by_option("name")]
+
+
 @app.command("list")
 def list_drives(
     ctx: typer.Context,
@@ -59,6 +62,7 @@ def list_drives(
     after: AfterOpt = None,
     asc: AscOpt = False,
     desc: DescOpt = False,
+    order_by: SharedDriveOrderOpt = None,
     all_: AllOpt = False,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -73,11 +77,11 @@ def list_drives(
         out,
         SharedDrivesApi(state.client()),
         {"name": name, "region": region_value},
-        paging(limit=limit, after=after, asc=asc, desc=desc, follow=all_),
+        paging(limit=limit, after=after, asc=asc, desc=desc, follow=all_, order_by=order_by),
         columns=columns.SHARED_DRIVE,
         empty_message="No shared drives.",
         list_command=LIST_COMMAND,
-        order_by="name",
+        default_order_by="name",
     )
 
 

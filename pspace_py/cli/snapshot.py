@@ -10,7 +10,7 @@ from pspace_py.api.client import JsonObject
 from pspace_py.api.machines import MachinesApi
 from pspace_py.api.snapshots import SnapshotsApi
 from pspace_py.cli.context import app_context
-from pspace_py.cli.listing import NameFilterOpt, paging, show_list
+from pspace_py.cli.listing import ByCreationOrNameOpt, NameFilterOpt, paging, show_list
 from pspace_py.cli.options import (
     AfterOpt,
     AllOpt,
@@ -59,6 +59,7 @@ def list_snapshots(
     after: AfterOpt = None,
     asc: AscOpt = False,
     desc: DescOpt = False,
+    order_by: ByCreationOrNameOpt = None,
     all_: AllOpt = False,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -76,7 +77,7 @@ def list_snapshots(
         out,
         SnapshotsApi(client),
         {"machineId": machine_id},
-        paging(limit=limit, after=after, asc=asc, desc=desc, follow=all_),
+        paging(limit=limit, after=after, asc=asc, desc=desc, follow=all_, order_by=order_by),
         columns=columns.SNAPSHOT,
         empty_message="No snapshots."
         if machine_id is None

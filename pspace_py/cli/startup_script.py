@@ -12,7 +12,7 @@ from pspace_py.api.client import JsonObject
 from pspace_py.api.machines import MachinesApi
 from pspace_py.api.startup_scripts import StartupScriptsApi
 from pspace_py.cli.context import AppContext, app_context
-from pspace_py.cli.listing import NameFilterOpt, paging, show_list
+from pspace_py.cli.listing import ByCreationOrNameOpt, NameFilterOpt, paging, show_list
 from pspace_py.cli.options import (
     AfterOpt,
     AllOpt,
@@ -111,6 +111,7 @@ def list_scripts(
     after: AfterOpt = None,
     asc: AscOpt = False,
     desc: DescOpt = False,
+    order_by: ByCreationOrNameOpt = None,
     all_: AllOpt = False,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -124,7 +125,7 @@ def list_scripts(
         out,
         StartupScriptsApi(state.client()),
         {"name": name},
-        paging(limit=limit, after=after, asc=asc, desc=desc, follow=all_),
+        paging(limit=limit, after=after, asc=asc, desc=desc, follow=all_, order_by=order_by),
         columns=columns.STARTUP_SCRIPT,
         empty_message="No startup scripts.",
         list_command=LIST_COMMAND,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -10,7 +10,14 @@ from pspace_py.api.client import JsonObject
 from pspace_py.api.machines import MachinesApi
 from pspace_py.api.templates import CustomTemplatesApi, OsTemplatesApi
 from pspace_py.cli.context import app_context
-from pspace_py.cli.listing import ItemFilter, NameFilterOpt, paging, show_list
+from pspace_py.cli.listing import (
+    ByCreationOrNameOpt,
+    ItemFilter,
+    NameFilterOpt,
+    order_by_option,
+    paging,
+    show_list,
+)
 from pspace_py.cli.options import (
     AfterOpt,
     AllOpt,
@@ -55,6 +62,10 @@ TemplateArg = Annotated[
 
 # -- os-template ---------------------------------------------------------------------------------
 
+# The API orders OS templates by name only; the official CLI takes `--orderBy dtCreated` on every
+# list (and sends name here regardless), so that spelling is accepted and said to be ignored.
+OsTemplateOrderOpt = Annotated[Literal["name", "dtCreated"] | None, order_by_option("name")]
+
 
 @os_template_app.callback()
 def os_template_group() -> None:
@@ -77,6 +88,7 @@ def list_os_templates(
     after: AfterOpt = None,
     asc: AscOpt = False,
     desc: DescOpt = False,
+    order_by: OsTemplateOrderOpt = None,
     all_: AllOpt = False,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -86,16 +98,19 @@ def list_os_templates(
     """List OS templates by name, with the machine types each one runs on."""
     state = app_context(ctx)
     out = state.output(json_mode=json_, fields=fields, quiet=quiet, no_header=no_header)
+    if order_by == "dtCreated":
+        out.warn("OS templates are listed by name: the API orders them by nothing else.")
+        order_by = "name"
     keep = None if machine_type is None else _runs_on(machine_type)
     show_list(
         out,
         OsTemplatesApi(state.client()),
         {"name": name},
-        paging(limit=limit, after=after, asc=asc, desc=desc, follow=all_),
+        paging(limit=limit, after=after, asc=asc, desc=desc, follow=all_, order_by=order_by),
         columns=OS_TEMPLATE_WITH_MACHINE_TYPES,
         empty_message="No OS templates match." if name or machine_type else "No OS templates.",
         list_command="pspace os-template list",
-        order_by="name",
+        default_order_by="name",
         keep=keep,
     )
 
@@ -126,6 +141,7 @@ def list_custom_templates(
     after: AfterOpt = None,
     asc: AscOpt = False,
     desc: DescOpt = False,
+    order_by: ByCreationOrNameOpt = None,
     all_: AllOpt = False,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -143,7 +159,7 @@ def list_custom_templates(
         out,
         CustomTemplatesApi(client),
         {"machineId": machine_id, "name": name},
-        paging(limit=limit, after=after, asc=asc, desc=desc, follow=all_),
+        paging(limit=limit, after=after, asc=asc, desc=desc, follow=all_, order_by=order_by),
         columns=columns.CUSTOM_TEMPLATE,
         empty_message="No custom templates.",
         list_command=CUSTOM_LIST_COMMAND,

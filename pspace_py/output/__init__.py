@@ -14,12 +14,15 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from pspace_py.output.columns import BULK_RESULT, Column, columns_for_fields
+from pspace_py.output.columns import Column, columns_for_fields
 from pspace_py.output.format import one_line, pick, sanitize
 
+if TYPE_CHECKING:
+    from pspace_py.output.results import ItemResult
+
+_ABSENT = object()
 _STYLES = {"error": "1;31", "warning": "33", "success": "32", "hint": "2", "bold": "1"}
 
 
@@ -34,35 +37,6 @@ def parse_fields(raw: Sequence[str] | None) -> list[str]:
 def is_ci() -> bool:
     value = os.environ.get("CI", "")
     return value != "" and value.lower() != "false"
-
-
-@dataclass(frozen=True)
-class ItemResult:
-    """What an action on many items (``machine stop --all``) did to one of them."""
-
-    id: Any
-    name: Any
-    ok: bool
-    state: Any = None  # the table's STATE: as the API answered, or as it was when it failed
-    data: Any = None  # the resource the API answered with
-    event: Any = None
-    error: str | None = None  # what went wrong, in one line
-    exit_code: int = 0  # what the error alone would have exited with
-
-    def to_json(self) -> dict[str, Any]:
-        error = None if self.ok else {"message": self.error, "exitCode": self.exit_code}
-        return {
-            "id": self.id,
-            "name": self.name,
-            "ok": self.ok,
-            "error": error,
-            "data": self.data,
-            "event": self.event,
-        }
-
-    def row(self) -> dict[str, Any]:
-        result = "ok" if self.ok else "failed"
-        return {"id": self.id, "name": self.name, "result": result, "state": self.state}
 
 
 class Output:
@@ -135,6 +109,28 @@ class Output:
             self.info(empty_message)
         return count
 
+    def page(
+        self,
+        items: Iterable[dict[str, Any]],
+        columns: Sequence[Column],
+        *,
+        has_more: bool,
+        next_page: str | None,
+        empty_message: str,
+        key: str = "id",
+    ) -> int:
+        """A page of a list (all of them, with ``has_more`` False): for scripts the API's
+        envelope, items streamed, as the official CLI prints it; for people as ``resources``."""
+        if not self.json_mode:
+            return self.resources(items, columns, empty_message=empty_message, key=key)
+        from pspace_py.output.pretty_json import write_page
+
+        # The official CLI prints the API's page as it came (hasMore first); with -F it builds
+        # {items, hasMore, nextPage} itself (docs/json.md).
+        keys = ("items", "hasMore", "nextPage") if self.fields else ("hasMore", "items", "nextPage")
+        picked = (self._pick(item) for item in items)
+        return write_page(self.stdout, picked, has_more=has_more, next_page=next_page, keys=keys)
+
     def removed(self, answer: dict[str, Any], message: str, *, key: str = "id") -> None:
         """A deletion: ``--json`` prints the API's answer, ``-q`` its key, people ``message``."""
         if self.json_mode:
@@ -146,6 +142,8 @@ class Output:
 
     def bulk(self, results: Sequence[ItemResult]) -> None:
         """What an action on many items did to each (docs/json.md: one object per item)."""
+        from pspace_py.output.results import BULK_RESULT
+
         if self.json_mode:
             self.json_items(result.to_json() for result in results)
         elif self.quiet:
@@ -284,7 +282,9 @@ class Output:
     def _pick(self, data: Any) -> Any:
         if not self.fields or not isinstance(data, dict):
             return data
-        return {path: pick(data, path) for path in self.fields}
+        # A path the object lacks is left out, as the official CLI's pick leaves it undefined.
+        picked = {path: pick(data, path, _ABSENT) for path in self.fields}
+        return {path: value for path, value in picked.items() if value is not _ABSENT}
 
 
 def _style(text: str, style: str) -> str:

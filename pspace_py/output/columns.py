@@ -1,7 +1,7 @@
 """Table columns per resource: the one place a resource becomes a table row.
 
 Defaults match the official CLI's ``defaultFields`` (pspace-cli.md §3), with
-readable units; machine tables add a COST column (:func:`with_cost`) priced by the command.
+readable units; machine tables end with a COST column that the command prices.
 """
 
 from __future__ import annotations
@@ -75,12 +75,6 @@ MACHINE_DETAIL = [
 ]
 
 
-def with_cost(columns: Sequence[Column], cost: Callable[[dict[str, Any]], str]) -> list[Column]:
-    """``columns`` and a COST column last, its cells priced by ``cost`` (the command's rates:
-    the output layer knows no prices)."""
-    return [*columns, Column("COST", "", compute=cost)]
-
-
 def _accelerators(value: Any) -> str:
     if not isinstance(value, list) or not value:
         return "-"
@@ -138,9 +132,6 @@ STARTUP_SCRIPT = [
     Column("ENABLED", "isEnabled"),
     Column("RUN ONCE", "isRunOnce"),
 ]
-
-# What a bulk action did to each item (see Output.bulk).
-BULK_RESULT = [_id(), Column("NAME", "name"), Column("RESULT", "result"), Column("STATE", "state")]
 
 SHARED_DRIVE = [
     _id(),

@@ -75,17 +75,18 @@ def format_value(value: Any) -> str:
     return one_line(str(value))
 
 
-def pick(obj: Any, path: str) -> Any:
-    """The value at a dotted path: ``accelerators.0.name``; None when absent."""
+def pick(obj: Any, path: str, default: Any = None) -> Any:
+    """The value at a dotted path (``accelerators.0.name``); ``default`` when the path leads
+    nowhere (a key the object lacks, an index past the end, a step through null)."""
     current = obj
     for part in path.split("."):
-        if isinstance(current, dict):
-            current = current.get(part)
+        if isinstance(current, dict) and part in current:
+            current = current[part]
         elif isinstance(current, list) and part.lstrip("-").isdigit():
             index = int(part)
-            current = current[index] if -len(current) <= index < len(current) else None
+            if not -len(current) <= index < len(current):
+                return default
+            current = current[index]
         else:
-            return None
-        if current is None:
-            return None
+            return default
     return current

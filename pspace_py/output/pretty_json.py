@@ -17,7 +17,7 @@ reference.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring
 from typing import Any, TextIO
 
@@ -143,5 +143,33 @@ def write_array(stream: TextIO, items: Iterable[Any]) -> int:
         write(dumps_indented(item, "  ").translate(TERMINAL_SAFE))
         count += 1
     write("\n]\n" if count else "[]\n")
+    stream.flush()
+    return count
+
+
+def write_page(
+    stream: TextIO,
+    items: Iterable[Any],
+    *,
+    has_more: bool,
+    next_page: str | None,
+    keys: Sequence[str] = ("hasMore", "items", "nextPage"),
+) -> int:
+    """A list envelope ``{"hasMore", "items", "nextPage"}`` in the order ``keys`` gives, the
+    items written one by one as they arrive; returns how many."""
+    values = {"hasMore": has_more, "nextPage": next_page}
+    write = stream.write
+    count = 0
+    for position, key in enumerate(keys):
+        write(("{\n  " if position == 0 else ",\n  ") + encode_basestring(key) + ": ")
+        if key != "items":
+            write(dumps_indented(values[key], "  ").translate(TERMINAL_SAFE))
+            continue
+        for item in items:
+            write("[\n    " if count == 0 else ",\n    ")
+            write(dumps_indented(item, "    ").translate(TERMINAL_SAFE))
+            count += 1
+        write("\n  ]" if count else "[]")
+    write("\n}\n")
     stream.flush()
     return count

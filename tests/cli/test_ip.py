@@ -69,7 +69,7 @@ def test_empty_list(pspace: Any) -> None:
 
     assert (run.stdout, run.exit_code) == ("", 0)
     assert "No public IPs" in run.stderr
-    assert pspace("ip", "list", "--json").json() == []
+    assert pspace("ip", "list", "--json").json()["items"] == []
 
 
 def test_assign_to_a_machine_by_name(pspace: Any, sandbox: Any, sandbox_client: ApiClient) -> None:
@@ -175,7 +175,7 @@ def test_release_an_assigned_ip_unassigns_it_first(
         ("PUT", f"/v1/public-ips/{address}"),
         ("DELETE", f"/v1/public-ips/{address}"),
     ]
-    assert pspace("ip", "list", "--json").json() == []
+    assert pspace("ip", "list", "--json").json()["items"] == []
 
 
 def test_release_json_prints_the_apis_answer(pspace: Any, sandbox_client: ApiClient) -> None:
@@ -203,7 +203,7 @@ def test_release_at_a_terminal_asks(
     assert run.exit_code == exit_code
     assert f"Release public IP {address}?" in run.stderr
     assert "may never be yours again" in run.stderr
-    assert len(pspace("ip", "list", "--json").json()) == left
+    assert len(pspace("ip", "list", "--json").json()["items"]) == left
 
 
 def test_release_without_a_terminal_needs_yes(

@@ -41,8 +41,8 @@ def test_list_for_one_machine_by_name(
 
     run = pspace("machine-event", "list", "--machine-id", "box", "--json")
 
-    assert {event["machineId"] for event in run.json()} == {box["id"]}
-    assert {event["name"] for event in run.json()} == {"create", "snapshot-create"}
+    assert {event["machineId"] for event in run.json()["items"]} == {box["id"]}
+    assert {event["name"] for event in run.json()["items"]} == {"create", "snapshot-create"}
     query = sent(sandbox, "GET", "/machine-events")[0]["query"]
     assert (query["machineId"], query["orderBy"]) == (box["id"], "dtCreated")
 
@@ -56,7 +56,7 @@ def test_state_is_filtered_on_the_client(
     failed = pspace("machine-event", "list", "--state", "error", "--json")
     in_progress = pspace("machine-event", "list", "--state", "In-Progress")
 
-    assert [(event["name"], event["error"]) for event in failed.json()] == [
+    assert [(event["name"], event["error"]) for event in failed.json()["items"]] == [
         ("snapshot-create", "disk full")
     ]
     assert in_progress.exit_code == 0
@@ -87,7 +87,7 @@ def test_empty_list(pspace: Any) -> None:
     run = pspace("machine-event", "list")
 
     assert "No machine events" in run.stderr
-    assert pspace("machine-event", "list", "--json").json() == []
+    assert pspace("machine-event", "list", "--json").json()["items"] == []
 
 
 def test_get(pspace: Any, sandbox_client: ApiClient, box: Any) -> None:

@@ -67,7 +67,7 @@ def test_the_official_name_works(pspace: Any, sandbox_client: ApiClient) -> None
 
     run = pspace("private-network", "list", "--json")
 
-    assert [item["name"] for item in run.json()] == ["lab"]
+    assert [item["name"] for item in run.json()["items"]] == ["lab"]
 
 
 def test_list_filters_by_region_and_name(

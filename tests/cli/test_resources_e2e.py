@@ -86,7 +86,7 @@ def test_a_machine_and_everything_around_it(served: SandboxServer) -> None:
                 stdin="#!/bin/sh\necho hi\n").stdout.strip()  # fmt: skip
     ok(served, "startup-script", "assign", "boot", "-m", "box")
     ok(served, "startup-script", "update", script, "--no-enabled")
-    scripts = ok(served, "startup-script", "list", "--json").json()
+    scripts = ok(served, "startup-script", "list", "--json").json()["items"]
     assert scripts[0]["assignedMachineIds"] == [machine_id]
     assert scripts[0]["isEnabled"] is False
     ok(served, "startup-script", "unassign", "boot", "-m", "box", "--yes")
@@ -100,8 +100,9 @@ def test_a_machine_and_everything_around_it(served: SandboxServer) -> None:
     assert restored.json()["event"]["name"] == "snapshot-restore"
 
     events = ok(served, "machine-event", "list", "-m", "box", "--state", "done", "--all", "--json")
-    assert {"create", "snapshot-create", "snapshot-restore"} <= {e["name"] for e in events.json()}
-    event_id = events.json()[0]["id"]
+    done = events.json()["items"]
+    assert {"create", "snapshot-create", "snapshot-restore"} <= {event["name"] for event in done}
+    event_id = done[0]["id"]
     assert ok(served, "machine-event", "get", event_id, "--json").json()["id"] == event_id
 
     assert "t0nspur5" in ok(served, "os-template", "list", "--machine-type", "C4", "-q").stdout
@@ -118,5 +119,5 @@ def test_a_machine_and_everything_around_it(served: SandboxServer) -> None:
     ok(served, "shared-drive", "update", "data", "-n", "data-2")
     ok(served, "shared-drive", "delete", "data-2", "--yes")
     ok(served, "startup-script", "delete", "boot", "--yes")
-    assert ok(served, "ip", "list", "--json").json() == []
-    assert ok(served, "snapshot", "list", "--json").json() == []
+    assert ok(served, "ip", "list", "--json").json()["items"] == []
+    assert ok(served, "snapshot", "list", "--json").json()["items"] == []

@@ -100,7 +100,7 @@ def test_empty_list(pspace: Any) -> None:
     run = pspace("shared-drive", "list")
 
     assert "No shared drives" in run.stderr
-    assert pspace("shared-drive", "list", "--json").json() == []
+    assert pspace("shared-drive", "list", "--json").json()["items"] == []
 
 
 def test_get_by_name_and_update(
@@ -157,7 +157,7 @@ def test_delete_at_a_terminal_wants_the_drives_name(
 
     assert run.exit_code == exit_code
     assert "every file on it is lost" in run.stderr
-    assert len(pspace("shared-drive", "list", "--json").json()) == left
+    assert len(pspace("shared-drive", "list", "--json").json()["items"]) == left
 
 
 def test_a_network_with_a_drive_cannot_be_deleted(

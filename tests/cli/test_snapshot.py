@@ -81,19 +81,19 @@ def test_list_filters_by_machine_name_and_snapshot_name(
 
     run = pspace("snapshot", "list", "--machine-id", "box", "--name", "nightly", "--json")
 
-    assert [item["id"] for item in run.json()] == [wanted["id"]]
+    assert [item["id"] for item in run.json()["items"]] == [wanted["id"]]
     listed = sent(sandbox, "GET", "/snapshots")
     assert listed[0]["query"]["machineId"] == box["id"]
     assert listed[0]["query"]["orderBy"] == "dtCreated"
 
 
-def test_empty_list_says_so_on_stderr_and_json_is_an_empty_array(pspace: Any) -> None:
+def test_empty_list_says_so_on_stderr_and_json_is_an_empty_page(pspace: Any) -> None:
     table = pspace("snapshot", "list")
     as_json = pspace("snapshot", "list", "--json")
 
     assert (table.exit_code, table.stdout) == (0, "")
     assert "No snapshots" in table.stderr
-    assert as_json.json() == []
+    assert as_json.json() == {"hasMore": False, "items": [], "nextPage": None}
 
 
 def test_one_page_says_how_to_get_the_next_and_all_follows_every_page(
@@ -177,7 +177,7 @@ def test_delete_with_yes_shows_the_event(
     assert run.exit_code == 0
     assert run.json()["event"]["name"] == "snapshot-delete"
     assert len(sent(sandbox, "DELETE", f"/snapshots/{snapshot['id']}")) == 1
-    assert pspace("snapshot", "list", "--json").json() == []
+    assert pspace("snapshot", "list", "--json").json()["items"] == []
 
 
 @pytest.mark.parametrize(("answer", "exit_code", "deleted"), [("y\n", 0, True), ("n\n", 5, False)])
@@ -197,7 +197,7 @@ def test_delete_at_a_terminal_asks(
 
     assert run.exit_code == exit_code
     assert "Delete snapshot 'nightly'" in run.stderr
-    assert (pspace("snapshot", "list", "--json").json() == []) is deleted
+    assert (pspace("snapshot", "list", "--json").json()["items"] == []) is deleted
     if not deleted:
         assert "Cancelled" in run.stderr
 

@@ -102,7 +102,7 @@ def test_empty_list(pspace: Any) -> None:
     run = pspace("startup-script", "list")
 
     assert "No startup scripts" in run.stderr
-    assert pspace("startup-script", "list", "--json").json() == []
+    assert pspace("startup-script", "list", "--json").json()["items"] == []
 
 
 def test_update_sends_false_and_only_what_changed(

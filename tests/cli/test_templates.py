@@ -45,11 +45,11 @@ def test_os_templates_filter_by_machine_type_on_every_page(pspace: Any, sandbox:
 
     run = pspace("os-template", "list", "--machine-type", "a4000", "--limit", "2", "--json")
 
-    assert {template["id"] for template in run.json()} == expected
+    assert {template["id"] for template in run.json()["items"]} == expected
     assert len(sent(sandbox, "GET", "/os-templates")) > 1  # every page was read
     assert all(
         any(entry["machineTypeLabel"] == "A4000" for entry in template["availableMachineTypes"])
-        for template in run.json()
+        for template in run.json()["items"]
     )
 
 
@@ -119,7 +119,7 @@ def test_empty_list(pspace: Any) -> None:
     run = pspace("custom-template", "list")
 
     assert "No custom templates" in run.stderr
-    assert pspace("custom-template", "list", "--json").json() == []
+    assert pspace("custom-template", "list", "--json").json()["items"] == []
 
 
 def test_get_by_name_and_update(
@@ -156,7 +156,7 @@ def test_delete(pspace: Any, sandbox: Any, sandbox_client: ApiClient, stopped_bo
     assert run.exit_code == 0
     assert "Deleted custom template 'golden'" in run.stderr
     assert len(sent(sandbox, "DELETE", f"/custom-templates/{template['id']}")) == 1
-    assert pspace("custom-template", "list", "--json").json() == []
+    assert pspace("custom-template", "list", "--json").json()["items"] == []
 
 
 @pytest.mark.parametrize(("answer", "exit_code", "left"), [("y\n", 0, 0), ("n\n", 5, 1)])
@@ -176,7 +176,7 @@ def test_delete_at_a_terminal_asks(
 
     assert run.exit_code == exit_code
     assert "No new machine can be built from it" in run.stderr
-    assert len(pspace("custom-template", "list", "--json").json()) == left
+    assert len(pspace("custom-template", "list", "--json").json()["items"]) == left
 
 
 def test_create_wait_follows_the_event(pspace: Any, stopped_box: Any) -> None:

@@ -40,7 +40,7 @@ RAW_CREATE = {
 def listed(home: Path, server: ServedSandbox) -> list[dict[str, Any]]:
     result = run_pspace("machine", "list", "--all", "--json", env=pspace_env(home, server.url))
     assert result.code == 0, result.describe()
-    items: list[dict[str, Any]] = result.json()
+    items: list[dict[str, Any]] = result.json()["items"]
     return items
 
 
@@ -190,10 +190,10 @@ def test_in_process_sandbox_across_processes_reaches_ready_and_resets(
     assert waited.code == 0, waited.describe()
     assert waited.json()["state"] == "ready"
     listing = run_pspace("--sandbox", "machine", "list", "--json", env=env)
-    assert [(m["name"], m["state"]) for m in listing.json()] == [("demo", "ready")]
+    assert [(m["name"], m["state"]) for m in listing.json()["items"]] == [("demo", "ready")]
 
     reset = run_pspace("sandbox", "reset", env=env)
     assert reset.code == 0, reset.describe()
     assert f"Sandbox state in {state} emptied." in reset.stderr
     empty = run_pspace("--sandbox", "machine", "list", "--json", env=env)
-    assert (empty.code, empty.json()) == (0, [])
+    assert (empty.code, empty.json()["items"]) == (0, [])

@@ -45,7 +45,7 @@ def ok(result: Result) -> Result:
 
 def machines(pspace: Pspace, **kwargs: Any) -> dict[str, dict[str, Any]]:
     """Every machine by name (`machine list --all --json`)."""
-    listed = ok(pspace("machine", "list", "--all", "--json", **kwargs)).json()
+    listed = ok(pspace("machine", "list", "--all", "--json", **kwargs)).json()["items"]
     return {item["name"]: item for item in listed}
 
 
@@ -244,10 +244,8 @@ def test_names_and_ambiguous_names(pspace: Pspace, sandbox: ServedSandbox) -> No
 def test_bulk_stop_of_20_by_glob_with_one_failing(pspace: Pspace, sandbox: ServedSandbox) -> None:
     sandbox.seed(20, "batch-")
     sandbox.seed(2, "other-")
-    batch = {
-        item["id"]: item["name"]
-        for item in ok(pspace("machine", "list", "--name-glob", "batch-*", "--json")).json()
-    }
+    listed = ok(pspace("machine", "list", "--name-glob", "batch-*", "--json")).json()["items"]
+    batch = {item["id"]: item["name"] for item in listed}
     assert len(batch) == 20
     doomed = sorted(batch)[7]
     sandbox.fail_event("stop", "Host maintenance in progress", machine_id=doomed)
@@ -298,12 +296,12 @@ def test_quiet_output_piped_into_another_pspace_command(sandbox: ServedSandbox, 
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    ids_part, listing = done.stdout.split("[", 1)
+    ids_part, listing = done.stdout.split("{", 1)
     created, waited, *stopped_ids = ids_part.split("\n")[:-1]
     new_id = created.removeprefix("created ")
     assert re.fullmatch(r"ps[0-9a-z]+", new_id), done.stdout
     assert waited == new_id  # -q: the ID alone, ready to be piped again
-    states = {item["name"]: item["state"] for item in json.loads("[" + listing)}
+    states = {item["name"]: item["state"] for item in json.loads("{" + listing)["items"]}
     assert len(stopped_ids) == 4
     assert new_id in stopped_ids
     assert states == {

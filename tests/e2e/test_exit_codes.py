@@ -54,7 +54,7 @@ def test_0_success(pspace: Pspace) -> None:
     created = create(pspace, "zero")
     result = pspace("machine", "list", "--json")
     assert result.code == 0
-    assert [item["id"] for item in result.json()] == [created["id"]]
+    assert [item["id"] for item in result.json()["items"]] == [created["id"]]
     assert "Error" not in result.stderr
 
 

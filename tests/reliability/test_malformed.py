@@ -107,7 +107,7 @@ def test_names_with_escape_sequences_are_shown_neutralised(cli: Cli, sandbox: Sa
         assert not raw.search(run.output), (args, run.output)
         assert TRACEBACK not in run.output
         if "--json" in args:
-            names = run.json() if isinstance(run.json(), list) else [run.json()]
+            names = run.json().get("items", [run.json()])
             assert EVIL in [item.get("name") for item in names]  # the data itself is intact
     table = cli("machine", "list").stdout.splitlines()
     assert len(table) == 2, table  # header + one row: a newline in a name makes no extra row

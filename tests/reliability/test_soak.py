@@ -89,7 +89,7 @@ class Loop:
         for _ in range(ATTEMPTS_PER_STEP):
             run = self.pspace("machine", "list", "--json")
             if run.exit_code == 0:
-                ids = [item["id"] for item in run.json() if item.get("name") == name]
+                ids = [item["id"] for item in run.json()["items"] if item.get("name") == name]
                 assert len(ids) <= 1, f"duplicate machines named {name}: {ids}"
                 return ids[0] if ids else None
             self.repeats["list"] += 1

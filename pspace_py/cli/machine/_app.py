@@ -53,12 +53,12 @@ def wait_until(
 
 def show_async_result(state: AppContext, out: Output, result: AsyncResult, verb: str) -> None:
     """A mutating call's answer: what happened on stderr, then the machine and its event."""
-    from pspace_py.cli.prices import hourly_cost
+    from pspace_py.cli.machine.cost_column import cost_column
     from pspace_py.cli.resource_commands import show_async_result as show_resource_result
 
     machine = result.resource
     out.note(f"Machine {machine.get('id')} ({machine.get('name')}): {verb}.", success=True)
-    show_resource_result(out, result, cols.with_cost(cols.MACHINE_DETAIL, hourly_cost(state)))
+    show_resource_result(out, result, [*cols.MACHINE_DETAIL, cost_column(state)])
 
 
 def operation_label(machine: dict[str, Any], verb: str, event: dict[str, Any] | None = None) -> str:

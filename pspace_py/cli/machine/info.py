@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import fnmatch
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
 from pspace_py.api.machines import MachinesApi
 from pspace_py.cli.context import app_context
-from pspace_py.cli.listing import ItemFilter, paging, show_list
+from pspace_py.cli.listing import ByCreationOpt, ItemFilter, order_by_option, paging, show_list
 from pspace_py.cli.machine._app import LIST_COMMAND, app, resolve_machine
+from pspace_py.cli.machine.cost_column import cost_column
 from pspace_py.cli.options import (
     AfterOpt,
     AllOpt,
@@ -24,7 +25,6 @@ from pspace_py.cli.options import (
     QuietOpt,
     RegionOpt,
 )
-from pspace_py.cli.prices import hourly_cost
 from pspace_py.cli.resource_commands import optional_region_value
 from pspace_py.errors import UsageError
 from pspace_py.output import columns as cols
@@ -67,6 +67,11 @@ def machine_filter(state: str | None, name_glob: str | None) -> ItemFilter | Non
     return keep
 
 
+MachineOrderOpt = Annotated[
+    Literal["dtCreated", "name", "state"] | None, order_by_option("dtCreated")
+]
+
+
 @app.command("list")
 def list_machines(
     ctx: typer.Context,
@@ -84,6 +89,7 @@ def list_machines(
     after: AfterOpt = None,
     asc: AscOpt = False,
     desc: DescOpt = False,
+    order_by: MachineOrderOpt = None,
     all_pages: AllOpt = False,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -99,13 +105,15 @@ def list_machines(
         "machineType": machine_type,
         "agentType": agent_type,
     }
-    page_flags = paging(limit=limit, after=after, asc=asc, desc=desc, follow=all_pages)
+    page_flags = paging(
+        limit=limit, after=after, asc=asc, desc=desc, follow=all_pages, order_by=order_by
+    )
     show_list(
         out,
         MachinesApi(state_.client()),
         filters,
         page_flags,
-        columns=cols.with_cost(cols.MACHINE, hourly_cost(state_)),
+        columns=[*cols.MACHINE, cost_column(state_)],
         empty_message="No machines found.",
         list_command=LIST_COMMAND,
         keep=machine_filter(check_state(state), name_glob),
@@ -124,7 +132,7 @@ def get_machine(
     state = app_context(ctx)
     out = state.output(json_mode=json_, fields=fields, quiet=quiet)
     machine = resolve_machine(state.client(), ref)
-    out.resource(machine, cols.with_cost(cols.MACHINE_DETAIL, hourly_cost(state)))
+    out.resource(machine, [*cols.MACHINE_DETAIL, cost_column(state)])
 
 
 @app.command("events")
@@ -135,6 +143,7 @@ def machine_events(
     after: AfterOpt = None,
     asc: AscOpt = False,
     desc: DescOpt = False,
+    order_by: ByCreationOpt = None,
     all_pages: AllOpt = False,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -152,7 +161,9 @@ def machine_events(
         out,
         machine_id=str(machine["id"]),
         event_state_filter=None,
-        page_flags=paging(limit=limit, after=after, asc=asc, desc=desc, follow=all_pages),
+        page_flags=paging(
+            limit=limit, after=after, asc=asc, desc=desc, follow=all_pages, order_by=order_by
+        ),
     )
 
 

@@ -38,8 +38,9 @@ from pspace_py.cli.prompts import confirm, confirm_by_typing
 from pspace_py.cli.refs import resolve_many
 from pspace_py.cli.resource_commands import optional_region_value
 from pspace_py.errors import PartialFailureError, UsageError
-from pspace_py.output import ItemResult, Output
+from pspace_py.output import Output
 from pspace_py.output.format import plural
+from pspace_py.output.results import ItemResult
 from pspace_py.waiting import wait_for_machine
 
 AllMachinesOpt = Annotated[

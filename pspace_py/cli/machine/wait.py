@@ -8,8 +8,8 @@ import typer
 
 from pspace_py.cli.context import app_context
 from pspace_py.cli.machine._app import app, resolve_machine, wait_until
+from pspace_py.cli.machine.cost_column import cost_column
 from pspace_py.cli.options import FieldsOpt, JsonOpt, MachineRefArg, QuietOpt, WaitTimeoutOpt
-from pspace_py.cli.prices import hourly_cost
 from pspace_py.errors import NotFoundError, UsageError
 from pspace_py.output import columns as cols
 from pspace_py.waiting import GONE, WAITABLE_STATES
@@ -59,7 +59,7 @@ def wait_for_state(
         out.success(f"Machine {machine.get('id')} is {GONE}.")
         out.report({"data": None, "event": waited.event})
         return
-    columns = cols.with_cost(cols.MACHINE_DETAIL, hourly_cost(state))
+    columns = [*cols.MACHINE_DETAIL, cost_column(state)]
     # With --event-id the event is part of the answer, as in the API's {data, event}.
     raw = {"data": waited.machine, "event": waited.event} if event_id else None
     out.resource(waited.machine, columns, raw=raw)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pspace_py.api.client import JsonObject, expect_object
+from pspace_py.api.decode import JsonObject, expect_object
 from pspace_py.api.errors import AuthenticationError
 from pspace_py.api.resource import ResourceApi
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from pspace_py.api.client import AsyncResult, JsonObject, unwrap
+from pspace_py.api.decode import AsyncResult, JsonObject, unwrap
 from pspace_py.api.errors import (
     AmbiguousResultError,
     ApiError,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pspace_py.api.client import JsonObject, expect_object
+from pspace_py.api.decode import JsonObject, expect_object
 from pspace_py.api.errors import NotFoundError
 from pspace_py.api.resource import ResourceApi
 

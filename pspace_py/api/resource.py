@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from pspace_py.api.client import ApiClient, JsonObject, Page, unwrap
+from pspace_py.api import pagination
+from pspace_py.api.decode import JsonObject, Page, unwrap
+
+if TYPE_CHECKING:
+    from pspace_py.api.client import ApiClient
 
 
 def segment(value: str) -> str:
@@ -51,10 +55,10 @@ class ResourceApi:
         return "/".join([self.path, segment(resource_id), *suffix])
 
     def page(self, query: Mapping[str, Any]) -> Page:
-        return self.client.list_page(self.path, query)
+        return pagination.list_page(self.client, self.path, query)
 
     def iter(self, query: Mapping[str, Any], *, follow: bool = True) -> Iterator[JsonObject]:
-        return self.client.iter_items(self.path, query, follow=follow)
+        return pagination.iter_items(self.client, self.path, query, follow=follow)
 
     def get(self, resource_id: str) -> JsonObject:
         # The resource (a {data} wrapper is tolerated); JSON without an ID is refused in one

@@ -28,7 +28,6 @@ from pspace_py.api.errors import (
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"})
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
-AMBIGUOUS_STATUSES = frozenset({500, 502, 504})
 _DELAY_SECONDS = re.compile(r"[0-9]+")
 _MAX_DELAY_DIGITS = 12
 _FAR_FUTURE = 1e12
@@ -41,10 +40,6 @@ class RetryPolicy:
     retries: int = 3
     base_delay: float = 0.5
     max_delay: float = 20.0
-
-    @property
-    def max_attempts(self) -> int:
-        return self.retries + 1
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:

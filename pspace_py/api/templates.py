@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pspace_py.api.client import AsyncResult, JsonObject, expect_object, unwrap
+from pspace_py.api.decode import AsyncResult, JsonObject, expect_object, unwrap
 from pspace_py.api.resource import ResourceApi
 
 

@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from pspace_py.api import errors
-from pspace_py.api.client import MAX_PAGE_SIZE, ApiClient
+from pspace_py.api.client import ApiClient
+from pspace_py.api.pagination import MAX_PAGE_SIZE
 
 PAGES = 5
 PER_PAGE = 3

@@ -1,0 +1,47 @@
+"""The one pagination helper: a list operation's pages, or its items across pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from pspace_py.api.decode import JsonObject, Page, parse_page
+
+if TYPE_CHECKING:
+    from pspace_py.api.client import ApiClient
+
+# The API's largest page: what a walk over every page asks for unless told otherwise.
+MAX_PAGE_SIZE = 120
+
+
+def list_page(client: ApiClient, path: str, params: Mapping[str, Any] | None = None) -> Page:
+    """One page of a list operation."""
+    return parse_page(client.get(path, params), path)
+
+
+def iter_items(
+    client: ApiClient,
+    path: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    follow: bool = True,
+) -> Iterator[JsonObject]:
+    """Yield the items of a list operation, fetching pages only as needed.
+
+    With ``follow`` the generator walks ``nextPage`` until ``hasMore`` is
+    false, asking for the largest pages unless ``params`` sets ``limit``
+    (fewer round trips: 84 instead of 500 for 10,000 machines); otherwise it
+    yields the first page only. Pages are not kept.
+
+    Pages are not read ahead on a thread: measured (bench/run.py), the GIL
+    hand-offs cost more than the overlap with the caller's work saves.
+    """
+    query = dict(params or {})
+    if follow and query.get("limit") is None:
+        query["limit"] = MAX_PAGE_SIZE
+    while True:
+        page = list_page(client, path, query)
+        yield from page.items
+        if not follow or not page.has_more or not page.next_page:
+            return
+        query["after"] = page.next_page

@@ -1,4 +1,4 @@
-"""The config file: profiles with API keys, written atomically at 0600.
+"""What the config file holds: profiles and their settings, and every change made to them.
 
 Layout (TOML)::
 
@@ -11,88 +11,42 @@ Layout (TOML)::
     retries = 3
     http_timeout = 60
 
-The file lives in platformdirs' user config dir for ``pspace-py``, or in
-``$PSPACE_CONFIG_DIR``. Writes hold an exclusive lock on a sibling lock file,
-write a temporary file created 0600, fsync it and rename it over the old one,
-so a crash or a concurrent writer never leaves a truncated file. The directory
-is made 0700. Reading tightens a file that other users could open, and records
-a warning for the CLI to show. A file that is not valid TOML is reported with
-its line and column and never rewritten.
+Commands change the file only through the functions at the end of this module, each
+applied to the :class:`ConfigFile` that :func:`editing_config` yields (under its lock);
+how the file is stored is :mod:`pspace_py.config_file`'s business.
 """
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import math
-import os
 import re
-import stat
-import sys
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from pspace_py.config_file import (
+    DEFAULT_PROFILE,
+    ConfigFile,
+    config_dir,
+    config_path,
+    editing_config,
+    load_config,
+)
 from pspace_py.errors import ConfigError, UsageError
 
-APP_NAME = "pspace-py"
-CONFIG_FILE_NAME = "config.toml"
-LOCK_FILE_NAME = ".config.lock"
-DEFAULT_PROFILE = "default"
+__all__ = [
+    "DEFAULT_PROFILE",
+    "ConfigFile",
+    "config_dir",
+    "config_path",
+    "editing_config",
+    "load_config",
+]
+
 PROFILE_SETTINGS = ("api_key", "api_url", "team", "retries", "http_timeout")
 MAX_RETRIES = 10
 _INT_SETTINGS = {"retries"}
 _FLOAT_SETTINGS = {"http_timeout"}
 _STRING_SETTINGS = {"api_key", "api_url", "team"}
 _PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-# How long a writer waits for another writer before giving up.
-LOCK_TIMEOUT_SECONDS = 10.0
-_LOCK_POLL_SECONDS = 0.02
-_FIX_HINT = "Fix or delete the file; it was left as it is."
-
-
-def config_dir() -> Path:
-    override = os.environ.get("PSPACE_CONFIG_DIR")
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
-
-
-def config_path() -> Path:
-    return config_dir() / CONFIG_FILE_NAME
-
-
-@dataclass
-class ConfigFile:
-    """The parsed config file; ``profiles`` maps a profile name to its settings."""
-
-    default_profile: str = DEFAULT_PROFILE
-    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # Top-level keys this version does not know, kept so that a write never drops them.
-    extra: dict[str, Any] = field(default_factory=dict)
-    # Where it was read from (None: built in memory), for messages about its values.
-    path: Path | None = None
-    # Problems found (and fixed) while reading, for the CLI to show as warnings.
-    warnings: list[str] = field(default_factory=list)
-
-    def profile(self, name: str) -> dict[str, Any]:
-        return self.profiles.get(name, {})
-
-    def drain_warnings(self) -> list[str]:
-        """The warnings not yet shown; each is returned once, so it is shown once."""
-        pending, self.warnings = self.warnings, []
-        return pending
-
-    def to_toml_dict(self) -> dict[str, Any]:
-        profiles = {
-            name: {key: value for key, value in settings.items() if value is not None}
-            for name, settings in self.profiles.items()
-        }
-        return {**self.extra, "default_profile": self.default_profile, "profiles": profiles}
 
 
 def check_profile_name(name: str) -> str:
@@ -175,240 +129,58 @@ def stored_setting(config: ConfigFile, profile: str, name: str) -> Any:
     )
 
 
-# -- reading -----------------------------------------------------------------
+# -- changes -----------------------------------------------------------------
 
 
-def _tomllib() -> Any:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
-    return tomllib
+def store_key(
+    config: ConfigFile, profile: str, *, api_key: str, team: str, api_url: str | None
+) -> None:
+    """Keep a checked key with its team and API (None: the default API) in ``profile``.
 
-
-_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
-_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
-
-
-def _describe_toml_error(error: Exception, text: str) -> str:
-    """tomllib's message with the position said plainly: "line 3, column 7: Invalid value"."""
-    message = str(error)
-    position = _POSITION.search(message)
-    if position:
-        reason = message[: position.start()]
-        return f"line {position.group(1)}, column {position.group(2)}: {reason}"
-    at_end = _AT_END.search(message)
-    if at_end:
-        last_line = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
-        return f"line {max(last_line, 1)} (end of file): {message[: at_end.start()]}"
-    return message
-
-
-def _load_toml(path: Path) -> dict[str, Any]:
-    raw = path.read_bytes()  # first: with no config file, the TOML parser is never imported
-    tomllib = _tomllib()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ConfigError(
-            f"Config file {path} is not valid TOML: line {line}: the file is not UTF-8 text.",
-            hint=_FIX_HINT,
-        ) from None
-    try:
-        data: dict[str, Any] = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(
-            f"Config file {path} is not valid TOML: {_describe_toml_error(error, text)}.",
-            hint=_FIX_HINT,
-        ) from None
-    return data
-
-
-def load_config(path: Path | None = None) -> ConfigFile:
-    """Read the config file; a missing file is an empty config.
-
-    A file other users could open is made 0600 first, with a warning recorded in
-    ``ConfigFile.warnings``.
+    The first profile stored becomes the default.
     """
-    path = path or config_path()
-    warnings = _tighten_with_warning(path)
-    try:
-        data = _load_toml(path)
-    except FileNotFoundError:
-        return ConfigFile(path=path, warnings=warnings)
-    except IsADirectoryError:
-        raise ConfigError(f"Config file {path} is a directory.", hint=_FIX_HINT) from None
-    except PermissionError:
-        raise ConfigError(f"Cannot read config file {path}: permission denied.") from None
-    except OSError as error:
-        raise ConfigError(f"Cannot read config file {path}: {error.strerror}.") from None
-    config = _validate(data, path)
-    config.warnings = warnings
-    return config
+    had_default = config.default_profile in config.profiles
+    entry = config.profiles.setdefault(profile, {})
+    entry["api_key"] = api_key
+    entry["team"] = team
+    if api_url is None:
+        entry.pop("api_url", None)
+    else:
+        entry["api_url"] = api_url
+    if not had_default:
+        config.default_profile = profile
 
 
-def _tighten_with_warning(path: Path) -> list[str]:
-    try:
-        old_mode = tighten_permissions(path)
-    except OSError as error:
-        return [
-            f"Config file {path} can be read by other users and could not be made private "
-            f"({error.strerror}). Fix it with 'chmod 600 {path}'."
-        ]
-    if old_mode is None:
-        return []
-    return [
-        f"Config file {path} was open to other users (mode {old_mode:04o}); it is now 0600. "
-        "If anyone else can use this machine, consider replacing the API keys in it."
-    ]
+def remove_profiles(config: ConfigFile, name: str | None) -> dict[str, dict[str, Any]]:
+    """Remove profile ``name`` (None: every profile); returns what was removed."""
+    if name is None:
+        removed = dict(config.profiles)
+        config.profiles.clear()
+        config.default_profile = DEFAULT_PROFILE
+        return removed
+    settings = config.profiles.pop(name, None)
+    return {} if settings is None else {name: settings}
 
 
-def _validate(data: dict[str, Any], path: Path) -> ConfigFile:
-    default = data.get("default_profile", DEFAULT_PROFILE)
-    profiles = data.get("profiles", {})
-    if not isinstance(default, str) or not isinstance(profiles, dict):
-        raise ConfigError(
-            f"Config file {path} has an unexpected layout: 'default_profile' must be a string "
-            "and 'profiles' a table.",
-            hint=_FIX_HINT,
-        )
-    for name, settings in profiles.items():
-        if not isinstance(settings, dict):
-            raise ConfigError(
-                f"Config file {path}: profile '{name}' must be a table.", hint=_FIX_HINT
-            )
-    extra = {k: v for k, v in data.items() if k not in {"default_profile", "profiles"}}
-    return ConfigFile(
-        default_profile=default,
-        profiles={name: dict(settings) for name, settings in profiles.items()},
-        extra=extra,
-        path=path,
-    )
+def set_setting(config: ConfigFile, profile: str, name: str, value: Any) -> None:
+    """Set one checked setting (see :func:`parse_setting`), creating the profile if needed."""
+    config.profiles.setdefault(check_profile_name(profile), {})[check_setting_name(name)] = value
 
 
-def tighten_permissions(path: Path) -> int | None:
-    """Make an existing config file 0600; returns its old mode when that was looser."""
-    if os.name != "posix":  # pragma: no cover - Windows has no POSIX modes
+def unset_setting(config: ConfigFile, profile: str, name: str) -> bool:
+    """Remove one setting; a profile left empty goes too. False when it was not set."""
+    settings = config.profiles.get(profile)
+    if settings is None or name not in settings:
+        return False
+    del settings[name]
+    if not settings:
+        del config.profiles[profile]
+    return True
+
+
+def use_profile(config: ConfigFile, profile: str) -> dict[str, Any] | None:
+    """Make ``profile`` the default; returns its settings (None: there is no such profile)."""
+    if profile not in config.profiles:
         return None
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    if mode & 0o077 == 0:
-        return None
-    path.chmod(0o600)
-    return mode
-
-
-# -- writing -----------------------------------------------------------------
-
-
-def _ensure_private_dir(directory: Path) -> None:
-    try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if os.name == "posix" and stat.S_IMODE(directory.stat().st_mode) != 0o700:
-            directory.chmod(0o700)
-    except OSError as error:
-        raise ConfigError(
-            f"Cannot prepare config directory {directory}: {error.strerror or error}.",
-            hint="Set PSPACE_CONFIG_DIR to a directory you own.",
-        ) from None
-
-
-@contextlib.contextmanager
-def _exclusive_lock(directory: Path) -> Iterator[None]:
-    """Hold the config directory's lock; wait at most LOCK_TIMEOUT_SECONDS for it."""
-    lock_path = directory / LOCK_FILE_NAME
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as error:
-        raise ConfigError(f"Cannot open lock file {lock_path}: {error.strerror}.") from None
-    try:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows has no flock; rename is still atomic
-            yield
-            return
-        deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise ConfigError(
-                        f"Another pspace is changing {directory / CONFIG_FILE_NAME}.",
-                        hint="Try again in a moment.",
-                    ) from None
-                time.sleep(_LOCK_POLL_SECONDS)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
-
-
-def _real_target(path: Path) -> Path:
-    """Write through a symlinked config file (dotfile managers) instead of replacing the link."""
-    return Path(os.path.realpath(path)) if path.is_symlink() else path
-
-
-def write_config_atomically(config: ConfigFile, path: Path) -> None:
-    """Write ``config`` to ``path`` through a 0600 temp file, fsync and rename.
-
-    Until the rename, the old file is untouched; if anything fails before it,
-    the temp file is removed.
-    """
-    import tomli_w
-
-    target = _real_target(path)
-    payload = tomli_w.dumps(config.to_toml_dict()).encode()
-    try:
-        # mkstemp creates the file 0600 whatever the umask.
-        import tempfile  # only writes pay for it
-
-        fd, tmp_name = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=target.parent)
-    except OSError as error:
-        raise ConfigError(f"Cannot write config file {path}: {error.strerror}.") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        if isinstance(error, OSError):
-            raise ConfigError(
-                f"Cannot write config file {path}: {error.strerror or error}.",
-                hint="The previous file was left as it was.",
-            ) from None
-        raise
-    if os.name == "posix":
-        with contextlib.suppress(OSError):
-            dir_fd = os.open(target.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-
-
-@contextlib.contextmanager
-def editing_config(path: Path | None = None) -> Iterator[ConfigFile]:
-    """Read-modify-write the config under an exclusive lock.
-
-    The block edits the yielded :class:`ConfigFile`; it is written only when the
-    block finishes without an exception and changed something, so a failure
-    leaves the file untouched.
-    """
-    path = path or config_path()
-    _ensure_private_dir(path.parent)
-    with _exclusive_lock(path.parent):
-        config = load_config(path)
-        before = copy.deepcopy(config.to_toml_dict())
-        yield config
-        if config.to_toml_dict() != before:
-            write_config_atomically(config, path)
+    config.default_profile = profile
+    return config.profiles[profile]

@@ -1,4 +1,4 @@
-"""Exit codes and the one map from errors to exit codes.
+"""Exit codes, and the one table from an error to its exit code and hint.
 
 Exit codes are a public contract (README "Exit codes"); change them only with a
 major version.
@@ -7,6 +7,7 @@ major version.
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TypeGuard
 
 from pspace_py.api import errors as api_errors
 
@@ -80,18 +81,53 @@ class PartialFailureError(PspaceError):
     exit_code = ExitCode.PARTIAL
 
 
-API_EXIT_CODES: tuple[tuple[type[api_errors.ApiError], ExitCode], ...] = (
-    (api_errors.AuthenticationError, ExitCode.AUTH),
-    (api_errors.PermissionDeniedError, ExitCode.AUTH),
-    (api_errors.NotFoundError, ExitCode.NOT_FOUND),
-    (api_errors.BadRequestError, ExitCode.REFUSED),
-    (api_errors.ConflictError, ExitCode.REFUSED),
-    (api_errors.RateLimitedError, ExitCode.REFUSED),
-    (api_errors.ServerError, ExitCode.UNREACHABLE),
-    (api_errors.InvalidResponseError, ExitCode.UNREACHABLE),
-    (api_errors.ApiUnreachableError, ExitCode.UNREACHABLE),
-    (api_errors.AmbiguousResultError, ExitCode.UNREACHABLE),
+# The one table for the API's errors: the exit code, and what to do next. Checked in
+# order (isinstance), so a subclass would go before its base.
+API_ERRORS: tuple[tuple[type[api_errors.ApiError], ExitCode, str | None], ...] = (
+    (
+        api_errors.AuthenticationError,
+        ExitCode.AUTH,
+        "Check the key: run 'pspace login' again or set PAPERSPACE_API_KEY.",
+    ),
+    (
+        api_errors.PermissionDeniedError,
+        ExitCode.AUTH,
+        "The key's team may not do this; check the team with 'pspace whoami'.",
+    ),
+    (api_errors.NotFoundError, ExitCode.NOT_FOUND, None),
+    (api_errors.BadRequestError, ExitCode.REFUSED, None),
+    (api_errors.ConflictError, ExitCode.REFUSED, None),
+    (
+        api_errors.RateLimitedError,
+        ExitCode.REFUSED,
+        "The API is rate limiting; wait a minute and try again.",
+    ),
+    (
+        api_errors.ServerError,
+        ExitCode.UNREACHABLE,
+        "The API is having trouble; try again in a minute.",
+    ),
+    (
+        api_errors.InvalidResponseError,
+        ExitCode.UNREACHABLE,
+        "The API sent something unexpected; try again, and check the API URL.",
+    ),
+    (
+        api_errors.ApiUnreachableError,
+        ExitCode.UNREACHABLE,
+        "Check the network and the API URL ('pspace whoami'), then try again.",
+    ),
+    (
+        api_errors.AmbiguousResultError,
+        ExitCode.UNREACHABLE,
+        "Check what exists with a list command before trying again.",
+    ),
 )
+
+
+def is_expected(error: BaseException) -> TypeGuard[PspaceError | api_errors.ApiError]:
+    """A failure this program knows how to explain (anything else is a bug to report)."""
+    return isinstance(error, PspaceError | api_errors.ApiError)
 
 
 def exit_code_for(error: BaseException) -> ExitCode:
@@ -100,10 +136,26 @@ def exit_code_for(error: BaseException) -> ExitCode:
         return error.exit_code
     if isinstance(error, KeyboardInterrupt):
         return ExitCode.INTERRUPTED
-    for error_type, code in API_EXIT_CODES:
+    for error_type, code, _ in API_ERRORS:
         if isinstance(error, error_type):
             return code
     if isinstance(error, api_errors.ApiError):
         status = error.status or 0
         return ExitCode.REFUSED if 400 <= status < 500 else ExitCode.UNREACHABLE
     return ExitCode.GENERAL
+
+
+def describe_error(error: PspaceError | api_errors.ApiError) -> tuple[str, str | None]:
+    """The message and the "what to do next" hint for an expected error."""
+    if isinstance(error, PspaceError):
+        return error.message, error.hint
+    where = f"HTTP {error.status}" if error.status else "no response"
+    if error.code:
+        where += f" {error.code}"
+    if error.request_id:
+        where += f", request {error.request_id}"
+    message = f"{error.message.rstrip('.')}. ({where})"
+    if error.issues:
+        message += " " + "; ".join(error.issues)
+    hint = next((hint for kind, _, hint in API_ERRORS if type(error) is kind), None)
+    return message, hint

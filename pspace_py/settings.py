@@ -1,14 +1,13 @@
 """Resolve who we are talking to: key, API URL, profile and client limits.
 
-Precedence, for every setting: command-line flag, then environment, then the
-chosen profile, then the default. The profile is ``--profile``, else
-``$PSPACE_PROFILE``, else the config file's ``default_profile``.
+:data:`PRECEDENCE` is the one table of where each setting comes from, highest
+first: command-line flags, then environment variables, then the chosen profile,
+then the default. :func:`resolve_settings` walks it, and the commands that store
+a setting read it to say what outranks the stored value (:func:`env_override`).
 
-The API URL is decided by the first layer that says anything: the flags
-(``--sandbox``, ``--api-url``), then the environment (``PSPACE_SANDBOX=1``,
-``PAPERSPACE_API_URL``), then the profile's ``api_url``. A profile's stored key
-is used only for the kind of API it was stored for: a real key is never sent to
-the sandbox, and a sandbox profile's key never to a real API.
+A profile's stored key is used only for the kind of API it was stored for: a
+real key is never sent to the sandbox, and a sandbox profile's key never to a
+real API.
 """
 
 from __future__ import annotations
@@ -31,6 +30,20 @@ DEFAULT_HTTP_TIMEOUT = 60.0
 # A day: more than any API call needs, and what the socket layer can still represent.
 MAX_HTTP_TIMEOUT = 86400.0
 API_KEYS_PAGE = "https://console.paperspace.com/settings/apikeys"
+
+# Layers that are neither a flag ("--...") nor an environment variable (upper case).
+PROFILE = "profile"
+DEFAULT = "default"
+SANDBOX_DEFAULT = "sandbox default"
+
+# Where each setting comes from, highest first; the first layer that says anything wins.
+PRECEDENCE: dict[str, tuple[str, ...]] = {
+    "profile": ("--profile", "PSPACE_PROFILE", DEFAULT),  # default: the file's default_profile
+    "api_key": ("--api-key", "PAPERSPACE_API_KEY", PROFILE, SANDBOX_DEFAULT),
+    "api_url": ("--sandbox", "--api-url", "PSPACE_SANDBOX", "PAPERSPACE_API_URL", PROFILE, DEFAULT),
+    "retries": ("--retries", "PSPACE_RETRIES", PROFILE, DEFAULT),
+    "http_timeout": ("--http-timeout", "PSPACE_HTTP_TIMEOUT", PROFILE, DEFAULT),
+}
 
 
 @dataclass(frozen=True)
@@ -97,11 +110,33 @@ def clean_api_key(raw: str | None, source: str) -> str | None:
     return key
 
 
-def _setting_from_env(
-    name: str, parse: type[int] | type[float], maximum: int | None = None
-) -> int | float | None:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
+def _is_env(layer: str) -> bool:
+    return layer.isupper()
+
+
+def _env_value(name: str) -> str | None:
+    """An environment variable's value; blank counts as unset, and PSPACE_SANDBOX as a switch."""
+    raw = os.environ.get(name, "")
+    if name == "PSPACE_SANDBOX":
+        return SANDBOX_URL_ALIAS if _truthy(raw) else None
+    return raw if raw.strip() else None
+
+
+def env_override(setting: str) -> tuple[str, str] | None:
+    """The environment variable that sets ``setting`` here and now, and its value, if any.
+
+    It outranks the profile, so a command that stores the setting says so.
+    """
+    for layer in PRECEDENCE[setting]:
+        value = _env_value(layer) if _is_env(layer) else None
+        if value is not None:
+            return layer, value.strip()
+    return None
+
+
+def _number_from_env(name: str, parse: type[int] | type[float]) -> int | float | None:
+    raw = _env_value(name)
+    if raw is None:
         return None
     try:
         value = parse(raw)
@@ -114,14 +149,18 @@ def _setting_from_env(
         raise UsageError(f"{name} must not be negative.")
     if parse is float and value <= 0:
         raise UsageError(f"{name} must be more than 0.")
-    if maximum is not None and value > maximum:
-        raise UsageError(f"{name} must be at most {maximum}.")
+    if parse is int and value > MAX_RETRIES:
+        raise UsageError(f"{name} must be at most {MAX_RETRIES}.")
     return value
 
 
 def choose_profile(config: ConfigFile, profile: str | None) -> str:
     """``--profile``, else ``$PSPACE_PROFILE``, else the file's default profile."""
-    return profile or os.environ.get("PSPACE_PROFILE") or config.default_profile
+    for layer in PRECEDENCE["profile"]:
+        value = profile if layer == "--profile" else _env_value(layer) if _is_env(layer) else None
+        if value:
+            return value
+    return config.default_profile
 
 
 def resolve_settings(
@@ -135,28 +174,18 @@ def resolve_settings(
     http_timeout: float | None = None,
 ) -> Settings:
     profile_name = choose_profile(config, profile)
-    profile_label = f"profile '{profile_name}'"
-
-    url, url_source, use_sandbox = _resolve_url(config, profile_name, api_url, sandbox)
-    stored_url = stored_setting(config, profile_name, "api_url")
-    profile_is_sandbox = stored_url == SANDBOX_URL_ALIAS
-
-    key, key_source = _resolve_key(api_key)
-    team = None
-    if key is None and profile_is_sandbox == use_sandbox:
-        key = stored_setting(config, profile_name, "api_key")
-        key = clean_api_key(key, f"{profile_label} of {config.path or 'the config file'}")
-        if key is not None:
-            key_source = profile_label
-            team = stored_setting(config, profile_name, "team")
-    if use_sandbox and key is None:
-        key, key_source = SANDBOX_DEFAULT_KEY, "sandbox default"
-
-    env_retries = _setting_from_env("PSPACE_RETRIES", int, MAX_RETRIES)
-    env_timeout = _setting_from_env("PSPACE_HTTP_TIMEOUT", float)
-    stored_retries = stored_setting(config, profile_name, "retries")
-    stored_timeout = stored_setting(config, profile_name, "http_timeout")
-    timeout = float(_first(http_timeout, env_timeout, stored_timeout, DEFAULT_HTTP_TIMEOUT))
+    flags: dict[str, object] = {
+        "--api-key": api_key,
+        "--api-url": api_url,
+        "--sandbox": SANDBOX_URL_ALIAS if sandbox else None,
+        "--retries": retries,
+        "--http-timeout": http_timeout,
+    }
+    if sandbox and api_url and api_url.strip() != SANDBOX_URL_ALIAS:
+        raise UsageError("--sandbox and --api-url cannot be used together.")
+    url, url_source, use_sandbox = _resolve_url(config, profile_name, flags)
+    key, key_source, team = _resolve_key(config, profile_name, flags, use_sandbox)
+    timeout = float(_resolve_number("http_timeout", config, profile_name, flags, float))
     if not 0 < timeout <= MAX_HTTP_TIMEOUT:  # also false for nan
         raise UsageError(
             f"The HTTP timeout must be more than 0 and at most {MAX_HTTP_TIMEOUT:g} seconds, "
@@ -170,47 +199,75 @@ def resolve_settings(
         api_url=url,
         sandbox=use_sandbox,
         team=team,
-        retries=int(_first(retries, env_retries, stored_retries, DEFAULT_RETRIES)),
+        retries=int(_resolve_number("retries", config, profile_name, flags, int)),
         http_timeout=timeout,
         api_url_source=url_source,
     )
 
 
 def _resolve_url(
-    config: ConfigFile, profile_name: str, flag_url: str | None, flag_sandbox: bool
+    config: ConfigFile, profile_name: str, flags: dict[str, object]
 ) -> tuple[str, str, bool]:
     """(base URL, where it came from, sandbox?) from the first layer that sets one."""
-    if flag_sandbox and flag_url and flag_url.strip() != SANDBOX_URL_ALIAS:
-        raise UsageError("--sandbox and --api-url cannot be used together.")
-    env_sandbox = _truthy(os.environ.get("PSPACE_SANDBOX"))
-    layers = [
-        ("--sandbox", SANDBOX_URL_ALIAS if flag_sandbox else None),
-        ("--api-url", flag_url),
-        ("PSPACE_SANDBOX", SANDBOX_URL_ALIAS if env_sandbox else None),
-        ("PAPERSPACE_API_URL", os.environ.get("PAPERSPACE_API_URL")),
-        (f"profile '{profile_name}'", stored_setting(config, profile_name, "api_url")),
-    ]
-    for source, value in layers:
-        if value and value.strip():
+    for layer in PRECEDENCE["api_url"]:
+        source = layer
+        if layer == PROFILE:
+            source = f"profile '{profile_name}'"
+            value = stored_setting(config, profile_name, "api_url")
+        elif layer == DEFAULT:
+            return DEFAULT_API_URL, DEFAULT, False
+        else:
+            value = _env_value(layer) if _is_env(layer) else flags[layer]
+        if isinstance(value, str) and value.strip():
             if value.strip() == SANDBOX_URL_ALIAS:
                 return SANDBOX_BASE_URL, source, True
             return check_api_url(value), source, False
-    return DEFAULT_API_URL, "default", False
+    raise AssertionError("the last layer is the default")  # pragma: no cover
 
 
-def _first(*values: object) -> int | float:
-    for value in values:
-        if value is not None:
-            return value  # type: ignore[return-value]
-    raise AssertionError("the last value is a default")  # pragma: no cover
+def _resolve_key(
+    config: ConfigFile, profile_name: str, flags: dict[str, object], use_sandbox: bool
+) -> tuple[str | None, str | None, str | None]:
+    """(key, where it came from, its team when known) from the first layer that has one."""
+    for layer in PRECEDENCE["api_key"]:
+        team = None
+        if layer == PROFILE:
+            source = f"profile '{profile_name}'"
+            profile_is_sandbox = (
+                stored_setting(config, profile_name, "api_url") == SANDBOX_URL_ALIAS
+            )
+            if profile_is_sandbox != use_sandbox:
+                continue
+            key = clean_api_key(
+                stored_setting(config, profile_name, "api_key"),
+                f"{source} of {config.path or 'the config file'}",
+            )
+            team = stored_setting(config, profile_name, "team")
+        elif layer == SANDBOX_DEFAULT:
+            source, key = layer, SANDBOX_DEFAULT_KEY if use_sandbox else None
+        else:
+            raw = _env_value(layer) if _is_env(layer) else flags[layer]
+            source, key = layer, clean_api_key(raw if isinstance(raw, str) else None, layer)
+        if key:
+            return key, source, team
+    return None, None, None
 
 
-def _resolve_key(flag: str | None) -> tuple[str | None, str | None]:
-    """The key from ``--api-key`` or ``PAPERSPACE_API_KEY``; the profile comes later."""
-    flag_key = clean_api_key(flag, "--api-key")
-    if flag_key:
-        return flag_key, "--api-key"
-    env_key = clean_api_key(os.environ.get("PAPERSPACE_API_KEY"), "PAPERSPACE_API_KEY")
-    if env_key:
-        return env_key, "PAPERSPACE_API_KEY"
-    return None, None
+def _resolve_number(
+    setting: str,
+    config: ConfigFile,
+    profile_name: str,
+    flags: dict[str, object],
+    parse: type[int] | type[float],
+) -> int | float:
+    defaults = {"retries": DEFAULT_RETRIES, "http_timeout": DEFAULT_HTTP_TIMEOUT}
+    for layer in PRECEDENCE[setting]:
+        if layer == PROFILE:
+            value = stored_setting(config, profile_name, setting)
+        elif layer == DEFAULT:
+            value = defaults[setting]
+        else:
+            value = _number_from_env(layer, parse) if _is_env(layer) else flags[layer]
+        if isinstance(value, int | float):
+            return value
+    raise AssertionError("the last layer is the default")  # pragma: no cover

@@ -5,30 +5,25 @@ from __future__ import annotations
 import multiprocessing
 import os
 import stat
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from pspace_py import config as config_module
-from pspace_py.config import (
+from pspace_py import config_file as config_module
+from pspace_py import toml_reader
+from pspace_py.config import check_profile_name, parse_setting, stored_setting
+from pspace_py.config_file import (
     ConfigFile,
-    check_profile_name,
     editing_config,
     load_config,
-    parse_setting,
-    stored_setting,
     write_config_atomically,
 )
 from pspace_py.errors import ConfigError, UsageError
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+tomllib = toml_reader.tomllib()
 
 
 def mode(path: Path) -> int:

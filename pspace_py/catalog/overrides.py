@@ -39,7 +39,6 @@ the line (TOML syntax) or the table and key (everything else).
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -116,10 +115,9 @@ def apply_override_file(catalog: Catalog, path: Path) -> Catalog:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib as toml_parser
-    else:
-        import tomli as toml_parser
+    from pspace_py.toml_reader import tomllib
+
+    toml_parser = tomllib()
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -7,12 +7,11 @@ process handles is registered with :mod:`pspace_py.redact` before any request).
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pspace_py.cli.context import AppContext, app_context, show_config_warnings
+from pspace_py.cli.context import AppContext, app_context
 from pspace_py.cli.options import HELP_MARKUP, JsonOpt
 from pspace_py.errors import NotLoggedInError, UsageError
 from pspace_py.output.format import plural
@@ -76,14 +75,13 @@ def login(
     --profile, $PSPACE_PROFILE or the default profile; the first profile stored
     becomes the default. Create keys at https://console.paperspace.com/settings/apikeys
     """
-    from pspace_py.config import check_profile_name, editing_config
+    from pspace_py.config import check_profile_name, store_key
     from pspace_py.redact import register_secret
     from pspace_py.settings import choose_profile
 
     state = app_context(ctx)
     output = state.output(json_mode=json_output)
     config = state.config()
-    show_config_warnings(output, config)
     profile = check_profile_name(choose_profile(config, state.options.profile))
     settings = state.settings()
 
@@ -94,19 +92,11 @@ def login(
     email = _email(session)
     api_url_to_store = _api_url_to_store(settings)
 
-    with editing_config() as editable:
-        show_config_warnings(output, editable)
-        had_default = editable.default_profile in editable.profiles
-        entry = editable.profiles.setdefault(profile, {})
-        entry["api_key"] = api_key
-        entry["team"] = team
-        if api_url_to_store is None:
-            entry.pop("api_url", None)
-        else:
-            entry["api_url"] = api_url_to_store
-        if not had_default:
-            editable.default_profile = profile
-        default_profile = editable.default_profile
+    def store(editable: ConfigFile) -> str:
+        store_key(editable, profile, api_key=api_key, team=team, api_url=api_url_to_store)
+        return editable.default_profile
+
+    default_profile = state.edit_config(store)
 
     who = f" as {email}" if email else ""
     output.success(f'Logged in to team "{team}"{who} (profile "{profile}").')
@@ -192,12 +182,16 @@ def _api_url_to_store(settings: Settings) -> str | None:
 
 def _explain_what_is_used(output: Output, profile: str, default_profile: str, key: str) -> None:
     """Say when the key just stored is not what the next command will use."""
-    env_key = os.environ.get("PAPERSPACE_API_KEY", "").strip()
-    if env_key and env_key != key:
-        output.warn("PAPERSPACE_API_KEY is set and takes precedence over the stored key.")
-    env_profile = os.environ.get("PSPACE_PROFILE")
-    if env_profile and env_profile != profile:
-        output.info(f'PSPACE_PROFILE selects profile "{env_profile}"; use --profile {profile}.')
+    from pspace_py.settings import env_override
+
+    env_key = env_override("api_key")
+    if env_key and env_key[1] != key:
+        output.warn(f"{env_key[0]} is set and takes precedence over the stored key.")
+    env_profile = env_override("profile")
+    if env_profile and env_profile[1] != profile:
+        output.info(
+            f'{env_profile[0]} selects profile "{env_profile[1]}"; use --profile {profile}.'
+        )
     elif not env_profile and default_profile != profile:
         output.info(
             f"Use it with --profile {profile}, or make it the default with "
@@ -226,12 +220,11 @@ def logout(
     state = app_context(ctx)
     output = state.output()
     config = state.config()
-    show_config_warnings(output, config)
     if all_profiles and state.options.profile:
         raise UsageError("--all and --profile cannot be used together.")
 
     if all_profiles:
-        removed = _remove_profiles(output, config, None)
+        removed = _remove_profiles(state, None)
         if not removed:
             output.info("Not logged in: no profiles are stored.")
             _mention_env_key(output)
@@ -244,7 +237,7 @@ def logout(
         return
 
     name = choose_profile(config, state.options.profile)
-    removed = _remove_profiles(output, config, name)
+    removed = _remove_profiles(state, name)
     if name not in removed:
         output.info(f'Not logged in: there is no profile "{name}".')
         _mention_env_key(output)
@@ -261,25 +254,15 @@ def logout(
     _mention_env_key(output)
 
 
-def _remove_profiles(
-    output: Output, current: ConfigFile, name: str | None
-) -> dict[str, dict[str, Any]]:
+def _remove_profiles(state: AppContext, name: str | None) -> dict[str, dict[str, Any]]:
     """Remove profile ``name`` (None: all); returns what was removed."""
-    from pspace_py.config import DEFAULT_PROFILE, editing_config
+    from pspace_py.config import remove_profiles
 
+    current = state.config()
     # Nothing to remove means nothing to write: no config dir appears just for this.
     if not current.profiles or (name is not None and name not in current.profiles):
         return {}
-    with editing_config() as editable:
-        show_config_warnings(output, editable)
-        if name is None:
-            removed = dict(editable.profiles)
-            editable.profiles.clear()
-            editable.default_profile = DEFAULT_PROFILE
-        else:
-            settings = editable.profiles.pop(name, None)
-            removed = {} if settings is None else {name: settings}
-    return removed
+    return state.edit_config(lambda editable: remove_profiles(editable, name))
 
 
 def _holds_real_key(settings: dict[str, Any]) -> bool:
@@ -299,8 +282,11 @@ def _describe_profile(settings: dict[str, Any]) -> str:
 
 
 def _mention_env_key(output: Output) -> None:
-    if os.environ.get("PAPERSPACE_API_KEY", "").strip():
-        output.warn("PAPERSPACE_API_KEY is still set; commands keep using it until you unset it.")
+    from pspace_py.settings import env_override
+
+    env_key = env_override("api_key")
+    if env_key:
+        output.warn(f"{env_key[0]} is still set; commands keep using it until you unset it.")
 
 
 # -- whoami ------------------------------------------------------------------
@@ -324,7 +310,6 @@ def whoami(ctx: typer.Context, json_output: JsonOpt = False) -> None:
 
     state = app_context(ctx)
     output = state.output(json_mode=json_output)
-    show_config_warnings(output, state.config())
     settings = state.settings()
     try:
         session = AuthApi(state.client()).session()

@@ -7,12 +7,11 @@ prompt or stdin, so they stay out of shell history.
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pspace_py.cli.context import app_context, show_config_warnings
+from pspace_py.cli.context import app_context
 from pspace_py.cli.options import JsonOpt, NoHeaderOpt, group
 from pspace_py.errors import NotFoundError, UsageError
 
@@ -27,13 +26,6 @@ app = group(
 )
 
 KEY_SET = "(set)"
-# The env var that outranks each setting, so `config set` can say when it will not apply.
-_ENV_OVERRIDES = {
-    "api_key": "PAPERSPACE_API_KEY",
-    "api_url": "PAPERSPACE_API_URL",
-    "retries": "PSPACE_RETRIES",
-    "http_timeout": "PSPACE_HTTP_TIMEOUT",
-}
 
 SettingArg = Annotated[
     str,
@@ -72,7 +64,6 @@ def list_profiles(
     state = app_context(ctx)
     output = state.output(json_mode=json_output, no_header=no_header)
     config = state.config()
-    show_config_warnings(output, config)
     names = sorted(config.profiles)
     only = state.options.profile
     if only is not None:
@@ -119,7 +110,6 @@ def get_setting(ctx: typer.Context, name: SettingArg) -> None:
     state = app_context(ctx)
     output = state.output()
     config = state.config()
-    show_config_warnings(output, config)
     profile = _chosen_profile(ctx, config)
     value = config.profile(profile).get(name)
     if value is None:
@@ -141,12 +131,8 @@ def set_setting(
     api_url is an https URL, a loopback http URL, or 'sandbox'. retries is 0-10;
     http_timeout is in seconds. The API key cannot be set here: use 'pspace login'.
     """
-    from pspace_py.config import (
-        check_profile_name,
-        check_setting_name,
-        editing_config,
-        parse_setting,
-    )
+    from pspace_py.config import check_profile_name, check_setting_name, parse_setting
+    from pspace_py.config import set_setting as store_setting
 
     check_setting_name(name)
     if name == "api_key":
@@ -162,11 +148,8 @@ def set_setting(
     state = app_context(ctx)
     output = state.output()
     config = state.config()
-    show_config_warnings(output, config)
     profile = check_profile_name(_chosen_profile(ctx, config))
-    with editing_config() as editable:
-        show_config_warnings(output, editable)
-        editable.profiles.setdefault(profile, {})[name] = parsed
+    state.edit_config(lambda editable: store_setting(editable, profile, name, parsed))
     output.success(f"Set {name} = {parsed} in profile '{profile}'.")
     _mention_env_override(output, name)
 
@@ -178,31 +161,28 @@ def _checked_api_url(url: str) -> str:
 
 
 def _mention_env_override(output: Output, name: str) -> None:
-    env_name = _ENV_OVERRIDES.get(name)
-    if env_name and os.environ.get(env_name, "").strip():
-        output.warn(f"{env_name} is set and takes precedence over this setting.")
+    from pspace_py.settings import PRECEDENCE, env_override
+
+    env = env_override(name) if name in PRECEDENCE else None
+    if env:
+        output.warn(f"{env[0]} is set and takes precedence over this setting.")
 
 
 @app.command("unset")
 def unset_setting(ctx: typer.Context, name: SettingArg) -> None:
     """Remove one setting from the profile (a profile left empty is removed)."""
-    from pspace_py.config import check_setting_name, editing_config
+    from pspace_py.config import check_setting_name
+    from pspace_py.config import unset_setting as remove_setting
 
     check_setting_name(name)
     state = app_context(ctx)
     output = state.output()
     config = state.config()
-    show_config_warnings(output, config)
     profile = _chosen_profile(ctx, config)
     if name not in config.profile(profile):
         output.info(f"'{name}' was not set in profile '{profile}'; nothing changed.")
         return
-    with editing_config() as editable:
-        show_config_warnings(output, editable)
-        settings = editable.profiles.get(profile, {})
-        settings.pop(name, None)
-        if profile in editable.profiles and not settings:
-            del editable.profiles[profile]
+    state.edit_config(lambda editable: remove_setting(editable, profile, name))
     what = "the stored API key" if name == "api_key" else f"'{name}'"
     output.success(f"Removed {what} from profile '{profile}'.")
 
@@ -217,25 +197,27 @@ def use_profile(
     profile: Annotated[str, typer.Argument(metavar="PROFILE", show_default=False)],
 ) -> None:
     """Make PROFILE the default profile."""
-    from pspace_py.config import editing_config
+    from pspace_py.config import use_profile as make_default
+    from pspace_py.settings import env_override
 
     state = app_context(ctx)
     output = state.output()
     config = state.config()
-    show_config_warnings(output, config)
     if profile not in config.profiles:
         raise _no_such_profile(profile, config)
-    with editing_config() as editable:
-        show_config_warnings(output, editable)
-        if profile not in editable.profiles:
+
+    def change(editable: ConfigFile) -> dict[str, Any]:
+        settings = make_default(editable, profile)
+        if settings is None:  # removed by another pspace since the file was read
             raise _no_such_profile(profile, editable)
-        editable.default_profile = profile
-        team = editable.profiles[profile].get("team")
+        return settings
+
+    team = state.edit_config(change).get("team")
     on_team = f' (team "{team}")' if team else ""
     output.success(f"Default profile is now '{profile}'{on_team}.")
-    env_profile = os.environ.get("PSPACE_PROFILE")
-    if env_profile and env_profile != profile:
-        output.warn(f"PSPACE_PROFILE is set to '{env_profile}' and takes precedence.")
+    env_profile = env_override("profile")
+    if env_profile and env_profile[1] != profile:
+        output.warn(f"{env_profile[0]} is set to '{env_profile[1]}' and takes precedence.")
 
 
 def _no_such_profile(profile: str, config: ConfigFile) -> NotFoundError:

@@ -5,13 +5,20 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
-from pspace_py.errors import ExitCode, NotLoggedInError, PspaceError, exit_code_for
+from pspace_py.errors import (
+    ExitCode,
+    NotLoggedInError,
+    PspaceError,
+    describe_error,
+    exit_code_for,
+    is_expected,
+)
 
 if TYPE_CHECKING:
     from pspace_py.api.client import ApiClient
@@ -19,6 +26,8 @@ if TYPE_CHECKING:
     from pspace_py.config import ConfigFile
     from pspace_py.output import Output
     from pspace_py.settings import Settings
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -45,23 +54,41 @@ class AppContext:
     _config: ConfigFile | None = None
     _settings: Settings | None = None
     _client: ApiClient | None = None
-    _output: Output | None = None
+    _diagnostics: Output | None = None
 
     def config(self) -> ConfigFile:
+        """The config file as this run found it (read once; its warnings shown once)."""
         if self._config is None:
             from pspace_py.config import load_config
 
-            self._config = load_config()
-            show_config_warnings(self.diagnostics(), self._config)
+            self._config = self._show_warnings(load_config())
         return self._config
 
+    def edit_config(self, change: Callable[[ConfigFile], T]) -> T:
+        """Apply ``change`` (a :mod:`pspace_py.config` edit) to the file, under its lock.
+
+        The file is read again under the lock, so a concurrent writer's change is kept;
+        it is written only when ``change`` changed something and raised nothing.
+        """
+        from pspace_py.config import editing_config
+
+        self.config()
+        with editing_config() as editable:
+            return change(self._show_warnings(editable))
+
+    def _show_warnings(self, config: ConfigFile) -> ConfigFile:
+        """The one place that says what reading the file found (e.g. it was open to others)."""
+        for warning in config.drain_warnings():
+            self.diagnostics().warn(warning)
+        return config
+
     def diagnostics(self) -> Output:
-        """The output to write messages to, before or after a command chose its mode."""
-        if self._output is None:
+        """Where messages go, whatever mode the command chose for its data (all on stderr)."""
+        if self._diagnostics is None:
             from pspace_py.output import Output
 
-            self._output = Output(no_color=self.options.no_color)
-        return self._output
+            self._diagnostics = Output(no_color=self.options.no_color)
+        return self._diagnostics
 
     def settings(self) -> Settings:
         if self._settings is None:
@@ -124,16 +151,16 @@ class AppContext:
         quiet: bool = False,
         no_header: bool = False,
     ) -> Output:
+        """The command's output in the mode its flags chose (diagnostics keep their own sink)."""
         from pspace_py.output import Output, parse_fields
 
-        self._output = Output(
+        return Output(
             json_mode=json_mode,
             fields=parse_fields(fields),
             quiet=quiet,
             no_header=no_header,
             no_color=self.options.no_color,
         )
-        return self._output
 
     def catalog(self) -> Catalog:
         from pspace_py.catalog import CatalogError, load_catalog
@@ -158,12 +185,6 @@ def sandbox_state_error(error: Exception, *, hint: str | None = None) -> PspaceE
     from pspace_py.errors import ConfigError
 
     return ConfigError(str(error), hint=hint)
-
-
-def show_config_warnings(output: Output, config: ConfigFile) -> None:
-    """Say what loading the config file found (e.g. it was readable by others); once each."""
-    for warning in config.drain_warnings():
-        output.warn(warning)
 
 
 def app_context(ctx: typer.Context) -> AppContext:
@@ -203,7 +224,8 @@ def error_boundary(state: AppContext) -> Iterator[None]:
 
     Registered with ``ctx.with_resource`` on the root context: the context hands
     exceptions raised by any subcommand to its registered resources, so this
-    sees them before Typer does (tests/cli/test_errors.py pins that).
+    sees them before Typer does (tests/e2e/test_exit_codes.py,
+    ``test_1_unexpected_error_in_process``, pins that).
     """
     try:
         yield
@@ -218,18 +240,18 @@ def error_boundary(state: AppContext) -> Iterator[None]:
         _silence_stdout()
         raise typer.Exit(ExitCode.OK) from None
     except Exception as error:
-        if not _is_expected(error):
-            if state.options.debug:
-                _print_traceback(error)
-            _print_error(
-                state,
-                f"Unexpected error: {type(error).__name__}: {error}",
-                "Run again with --debug for details, and report it if it persists.",
-            )
-            raise typer.Exit(ExitCode.GENERAL) from None
-        message, hint = describe_error(error)
-        _print_error(state, message, hint)
-        raise typer.Exit(exit_code_for(error)) from None
+        if is_expected(error):
+            message, hint = describe_error(error)
+            _print_error(state, message, hint)
+            raise typer.Exit(exit_code_for(error)) from None
+        if state.options.debug:
+            _print_traceback(error)
+        _print_error(
+            state,
+            f"Unexpected error: {type(error).__name__}: {error}",
+            "Run again with --debug for details, and report it if it persists.",
+        )
+        raise typer.Exit(ExitCode.GENERAL) from None
     finally:
         state.close()
 
@@ -242,43 +264,6 @@ def _print_traceback(error: BaseException) -> None:
 
     text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     sys.stderr.write(redact(text))
-
-
-def _is_expected(error: BaseException) -> bool:
-    from pspace_py.api.errors import ApiError
-
-    return isinstance(error, PspaceError | ApiError)
-
-
-def describe_error(error: BaseException) -> tuple[str, str | None]:
-    """The message and the "what to do next" hint for an expected error."""
-    if isinstance(error, PspaceError):
-        return error.message, error.hint
-    from pspace_py.api import errors as api
-
-    assert isinstance(error, api.ApiError)
-    where = f"HTTP {error.status}" if error.status else "no response"
-    if error.code:
-        where += f" {error.code}"
-    if error.request_id:
-        where += f", request {error.request_id}"
-    message = f"{error.message.rstrip('.')}. ({where})"
-    if error.issues:
-        message += " " + "; ".join(error.issues)
-    hints: dict[type[api.ApiError], str] = {
-        api.AuthenticationError: "Check the key: run 'pspace login' again or set "
-        "PAPERSPACE_API_KEY.",
-        api.PermissionDeniedError: "The key's team may not do this; check the team with "
-        "'pspace whoami'.",
-        api.RateLimitedError: "The API is rate limiting; wait a minute and try again.",
-        api.ApiUnreachableError: "Check the network and the API URL ('pspace whoami'), then "
-        "try again.",
-        api.ServerError: "The API is having trouble; try again in a minute.",
-        api.InvalidResponseError: "The API sent something unexpected; try again, and check "
-        "the API URL.",
-        api.AmbiguousResultError: "Check what exists with a list command before trying again.",
-    }
-    return message, hints.get(type(error))
 
 
 def _print_error(state: AppContext, message: str, hint: str | None) -> None:

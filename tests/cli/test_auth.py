@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +13,9 @@ import httpx
 import pytest
 
 from pspace_py.config import load_config
+from pspace_py.toml_reader import tomllib as toml_module
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+tomllib = toml_module()
 
 ALICE_KEY = "alice-key"
 OPAQUE_KEY = "Zq9xOpaque0Key77abcdef"

@@ -10,7 +10,7 @@ import typer
 from pspace_py.api.client import AsyncResult
 from pspace_py.api.machines import MachinesApi
 from pspace_py.bulk import DEFAULT_PARALLEL, ItemOutcome, run_each
-from pspace_py.cli.context import AppContext, app_context, describe_error
+from pspace_py.cli.context import AppContext, app_context
 from pspace_py.cli.machine._app import (
     app,
     operation_label,
@@ -37,7 +37,7 @@ from pspace_py.cli.options import (
 from pspace_py.cli.prompts import confirm, confirm_by_typing
 from pspace_py.cli.refs import resolve_many
 from pspace_py.cli.resource_commands import optional_region_value
-from pspace_py.errors import PartialFailureError, UsageError
+from pspace_py.errors import PartialFailureError, UsageError, describe_error, is_expected
 from pspace_py.output import Output
 from pspace_py.output.format import plural
 from pspace_py.output.results import ItemResult
@@ -164,17 +164,10 @@ def report_outcome(out: Output, verb: str, outcome: ItemOutcome[AsyncResult]) ->
         assert outcome.error is not None
         message, _ = (
             describe_error(outcome.error)
-            if _expected(outcome.error)
+            if is_expected(outcome.error)
             else (f"{type(outcome.error).__name__}: {outcome.error}", None)
         )
         out.info(f"fail  {label}: {message}")
-
-
-def _expected(error: BaseException) -> bool:
-    from pspace_py.api.errors import ApiError
-    from pspace_py.errors import PspaceError
-
-    return isinstance(error, ApiError | PspaceError)
 
 
 def item_result(outcome: ItemOutcome[AsyncResult]) -> ItemResult:
@@ -182,7 +175,9 @@ def item_result(outcome: ItemOutcome[AsyncResult]) -> ItemResult:
     machine, answer = outcome.item, outcome.value
     error = None
     if outcome.error is not None:
-        error = describe_error(outcome.error)[0] if _expected(outcome.error) else str(outcome.error)
+        error = str(outcome.error)
+        if is_expected(outcome.error):
+            error = describe_error(outcome.error)[0]
     return ItemResult(
         id=machine.get("id"),
         name=machine.get("name"),

@@ -13,13 +13,15 @@ import os
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pspace_py.api.client import ApiClient
 from pspace_py.api.errors import NotFoundError as ApiNotFoundError
 from pspace_py.api.machine_events import FINAL_EVENT_STATES, MachineEventsApi
 from pspace_py.api.machines import MachinesApi
 from pspace_py.errors import OperationFailedError, UsageError, WaitTimeoutError
+
+if TYPE_CHECKING:
+    from pspace_py.api.client import ApiClient
 
 # Long enough for a large GPU machine to provision; never infinite.
 DEFAULT_TIMEOUT = 1800.0

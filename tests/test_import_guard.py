@@ -114,3 +114,25 @@ def test_command_help_sends_nothing_and_serves_nothing(tmp_path: Path, args: lis
     loaded, stdout = loaded_after(tmp_path, NEVER_FOR_HELP, *args)
     assert loaded == []
     assert "Usage: pspace" in stdout
+
+
+MACHINE_MODULES = tuple(
+    f"pspace_py.cli.machine.{name}" for name in ("create", "info", "power", "resize", "ssh", "wait")
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "needed"),
+    [
+        (["machine", "--help"], set()),
+        (["machine", "list", "--help"], {"pspace_py.cli.machine.info"}),
+        (["machine", "wait", "--help"], {"pspace_py.cli.machine.wait"}),
+        (["machine", "ssh", "--help"], {"pspace_py.cli.machine.ssh"}),
+    ],
+)
+def test_the_machine_group_imports_only_the_command_used(
+    tmp_path: Path, args: list[str], needed: set[str]
+) -> None:
+    loaded, stdout = loaded_after(tmp_path, MACHINE_MODULES, *args)
+    assert set(loaded) == needed
+    assert "Usage: pspace machine" in stdout

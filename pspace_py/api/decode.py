@@ -9,9 +9,7 @@ or imports httpx.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pspace_py.api.errors import (
     ApiError,
@@ -20,7 +18,6 @@ from pspace_py.api.errors import (
     ServerError,
     error_class_for_status,
 )
-from pspace_py.redact import excerpt
 
 if TYPE_CHECKING:
     import httpx
@@ -34,15 +31,15 @@ _ISSUES_SHOWN = 5
 _NOT_JSON: Any = object()
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(NamedTuple):
+    """One page of a list operation."""
+
     items: list[JsonObject]
     has_more: bool
     next_page: str | None
 
 
-@dataclass(frozen=True)
-class AsyncResult:
+class AsyncResult(NamedTuple):
     """A ``{data, event}`` answer: the resource now, and the event to follow."""
 
     resource: JsonObject
@@ -140,6 +137,8 @@ def _content_type(response: httpx.Response) -> str:
 def _parse_json(response: httpx.Response) -> Any:
     if not response.content:
         return _NOT_JSON
+    import json  # here: a command's --help never reads an answer
+
     try:
         return json.loads(response.content)
     except (ValueError, RecursionError):  # not JSON, or nested deeper than Python recurses
@@ -199,6 +198,8 @@ def _server_text(value: Any, limit: int = _MESSAGE_LIMIT) -> str:
     """
     if not isinstance(value, str):
         return ""
+    from pspace_py.redact import excerpt
+
     return excerpt(" ".join(value.split()), limit)
 
 

@@ -3,35 +3,26 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import typer
-
-from pspace_py.errors import (
-    ExitCode,
-    NotLoggedInError,
-    PspaceError,
-    describe_error,
-    exit_code_for,
-    is_expected,
-)
 
 if TYPE_CHECKING:
     from pspace_py.api.client import ApiClient
     from pspace_py.catalog import Catalog
     from pspace_py.config import ConfigFile
+    from pspace_py.errors import PspaceError
     from pspace_py.output import Output
     from pspace_py.settings import Settings
 
 T = TypeVar("T")
 
 
-@dataclass
-class GlobalOptions:
+class GlobalOptions(NamedTuple):
+    """The root options of this run (flags only: environment and profile come later)."""
+
     api_key: str | None = None
     api_url: str | None = None
     profile: str | None = None
@@ -42,19 +33,22 @@ class GlobalOptions:
     http_timeout: float | None = None
 
 
-@dataclass
 class AppContext:
-    """What a command needs, built lazily so ``--help`` never reads config or the network."""
+    """What a command needs, built lazily so ``--help`` never reads config or the network.
 
-    options: GlobalOptions = field(default_factory=GlobalOptions)
-    # What is in flight, for the Ctrl-C message ("machine ps123 start, event e-1").
-    operation: str | None = None
-    # Tests (and nothing else) hand in a transport, e.g. the sandbox's WSGI app.
-    transport: Any = None
-    _config: ConfigFile | None = None
-    _settings: Settings | None = None
-    _client: ApiClient | None = None
-    _diagnostics: Output | None = None
+    A plain class, not a dataclass: every command's start-up pays for creating it.
+    """
+
+    def __init__(self, *, options: GlobalOptions | None = None, transport: Any = None) -> None:
+        self.options = options or GlobalOptions()
+        # What is in flight, for the Ctrl-C message ("machine ps123 start, event e-1").
+        self.operation: str | None = None
+        # Tests (and nothing else) hand in a transport, e.g. the sandbox's WSGI app.
+        self.transport = transport
+        self._config: ConfigFile | None = None
+        self._settings: Settings | None = None
+        self._client: ApiClient | None = None
+        self._diagnostics: Output | None = None
 
     def config(self) -> ConfigFile:
         """The config file as this run found it (read once; its warnings shown once)."""
@@ -111,6 +105,8 @@ class AppContext:
         if self._client is None:
             settings = self.settings()
             if not settings.api_key:
+                from pspace_py.errors import NotLoggedInError
+
                 raise NotLoggedInError(
                     "Not logged in.",
                     hint="Run 'pspace login' or set PAPERSPACE_API_KEY "
@@ -196,6 +192,8 @@ def app_context(ctx: typer.Context) -> AppContext:
 
 
 def enable_debug_logging() -> None:
+    import logging
+
     from pspace_py.redact import redact
 
     class RedactingFormatter(logging.Formatter):
@@ -212,6 +210,8 @@ def enable_debug_logging() -> None:
 
 def disable_debug_logging() -> None:
     """Undo :func:`enable_debug_logging` (one process may run many commands: tests)."""
+    import logging
+
     logger = logging.getLogger("pspace_py")
     logger.handlers = []
     logger.setLevel(logging.NOTSET)
@@ -232,14 +232,19 @@ def error_boundary(state: AppContext) -> Iterator[None]:
     except (typer.Exit, typer.Abort, typer.TyperException):
         # Usage errors are reported by the root command, in the same one-line form.
         raise
-    except KeyboardInterrupt:
-        _report_interrupt(state)
-        raise typer.Exit(ExitCode.INTERRUPTED) from None
-    except BrokenPipeError:
-        # The reader went away (`pspace machine list | head`): not an error worth a word.
-        _silence_stdout()
-        raise typer.Exit(ExitCode.OK) from None
-    except Exception as error:
+    except BaseException as error:
+        # Only a failure pays for importing the error table.
+        from pspace_py.errors import ExitCode, describe_error, exit_code_for, is_expected
+
+        if isinstance(error, KeyboardInterrupt):
+            _report_interrupt(state)
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
+        if isinstance(error, BrokenPipeError):
+            # The reader went away (`pspace machine list | head`): not an error worth a word.
+            _silence_stdout()
+            raise typer.Exit(ExitCode.OK) from None
+        if not isinstance(error, Exception):
+            raise
         if is_expected(error):
             message, hint = describe_error(error)
             _print_error(state, message, hint)

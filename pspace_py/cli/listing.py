@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from pspace_py.api.client import JsonObject
+from pspace_py.api.decode import JsonObject
 from pspace_py.api.resource import ResourceApi, list_query
 from pspace_py.errors import UsageError
 from pspace_py.output import Output

@@ -1,118 +1,60 @@
 """The ``pspace`` command: root options, lazily loaded command groups, one exit path.
 
-Command groups are imported only when invoked, so ``pspace --version`` and
-``pspace --help`` cost little more than importing Typer (bench/run.py).
+Command groups are imported only when invoked (pspace_py/cli/lazy.py), so
+``pspace --version`` and ``pspace --help`` cost little more than importing Typer
+(bench/run.py). Before Click parses the line, :func:`pspace_py.cli.argv.arrange`
+puts each option with the command that defines it, in the official CLI's spellings.
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
-from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from pspace_py import __version__
+from pspace_py.cli.lazy import Lazy, LazyGroup
 from pspace_py.cli.options import HELP_MARKUP
 
-# name -> (module, attribute, one-line help). Help lives here so that listing
-# the commands never imports them.
-LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
-    "login": ("pspace_py.cli.auth", "login_app", "Store an API key in a profile."),
-    "logout": ("pspace_py.cli.auth", "logout_app", "Forget stored API keys."),
-    "whoami": ("pspace_py.cli.auth", "whoami_app", "Show the team, user and key source."),
-    "machine": ("pspace_py.cli.machine", "app", "Create, list, start, stop, resize machines."),
-    "machine-event": ("pspace_py.cli.machine_event", "app", "Follow machine events."),
-    "snapshot": ("pspace_py.cli.snapshot", "app", "Snapshot and restore machine disks."),
-    "network": ("pspace_py.cli.network", "app", "Manage private networks."),
-    "ip": ("pspace_py.cli.ip", "app", "Claim, assign and release public IPs."),
-    "os-template": ("pspace_py.cli.templates", "os_template_app", "List OS templates."),
-    "custom-template": ("pspace_py.cli.templates", "custom_template_app", "Manage templates."),
-    "startup-script": ("pspace_py.cli.startup_script", "app", "Manage startup scripts."),
-    "shared-drive": ("pspace_py.cli.shared_drive", "app", "Manage shared drives."),
-    "cost": ("pspace_py.cli.cost", "app", "What the account is spending right now."),
-    "config": ("pspace_py.cli.config_cmd", "app", "Show and change profile settings."),
-    "sandbox": ("pspace_py.cli.sandbox", "app", "Run the local sandbox API."),
+# name -> the module and Typer app of the group, and its line in `pspace --help`.
+LAZY_COMMANDS: dict[str, Lazy] = {
+    name: Lazy(module, help_line, attribute)
+    for name, (module, attribute, help_line) in {
+        "login": ("pspace_py.cli.auth", "login_app", "Store an API key in a profile."),
+        "logout": ("pspace_py.cli.auth", "logout_app", "Forget stored API keys."),
+        "whoami": ("pspace_py.cli.auth", "whoami_app", "Show the team, user and key source."),
+        "machine": ("pspace_py.cli.machine", "app", "Create, list, start, stop, resize machines."),
+        "machine-event": ("pspace_py.cli.machine_event", "app", "Follow machine events."),
+        "snapshot": ("pspace_py.cli.snapshot", "app", "Snapshot and restore machine disks."),
+        "network": ("pspace_py.cli.network", "app", "Manage private networks."),
+        "ip": ("pspace_py.cli.ip", "app", "Claim, assign and release public IPs."),
+        "os-template": ("pspace_py.cli.templates", "os_template_app", "List OS templates."),
+        "custom-template": ("pspace_py.cli.templates", "custom_template_app", "Manage templates."),
+        "startup-script": ("pspace_py.cli.startup_script", "app", "Manage startup scripts."),
+        "shared-drive": ("pspace_py.cli.shared_drive", "app", "Manage shared drives."),
+        "cost": ("pspace_py.cli.cost", "app", "What the account is spending right now."),
+        "config": ("pspace_py.cli.config_cmd", "app", "Show and change profile settings."),
+        "sandbox": ("pspace_py.cli.sandbox", "app", "Run the local sandbox API."),
+    }.items()
 }
 # The official CLI's names, kept so its scripts keep working.
 ALIASES = {"private-network": "network", "public-ip": "ip"}
 
-GLOBAL_FLAGS = frozenset({"--debug", "--sandbox", "--no-color"})
-GLOBAL_VALUE_OPTIONS = frozenset(
-    {"--api-key", "--api-url", "--profile", "--retries", "--http-timeout"}
-)
-# Options a command group defines itself under a global option's name stay with the command:
-# `pspace sandbox serve --api-key K` gives the served sandbox another key to accept.
-COMMAND_OWN_OPTIONS: dict[str, frozenset[str]] = {"sandbox": frozenset({"--api-key"})}
-END_OF_OPTIONS = "--"
 
+class RootGroup(LazyGroup):
+    """The root: lazy groups, options where they belong, usage errors in one line."""
 
-def hoist_global_options(args: Sequence[str]) -> list[str]:
-    """Move connection options to the front, so they work after the command too.
+    lazy = LAZY_COMMANDS
+    aliases = ALIASES
 
-    ``pspace machine list --api-key K`` becomes ``pspace --api-key K machine
-    list``, as the official CLI's global flags allow. Nothing after ``--`` moves,
-    nor an option the command itself defines (``COMMAND_OWN_OPTIONS``).
-    """
-    hoisted: list[str] = []
-    rest: list[str] = []
-    own: frozenset[str] | None = None  # the command's own options, once it is known
-    index = 0
-    while index < len(args):
-        token = args[index]
-        if token == END_OF_OPTIONS:
-            rest.extend(args[index:])
-            break
-        name = token.split("=", 1)[0]
-        if own is not None and name in own:
-            takes_value = "=" not in token and index + 1 < len(args)
-            rest.extend(args[index : index + 2] if takes_value else [token])
-            index += 2 if takes_value else 1
-            continue
-        if token in GLOBAL_FLAGS or (name in GLOBAL_VALUE_OPTIONS and "=" in token):
-            hoisted.append(token)
-        elif token in GLOBAL_VALUE_OPTIONS and index + 1 < len(args):
-            hoisted.extend(args[index : index + 2])
-            index += 1
-        else:
-            if own is None and not token.startswith("-"):
-                own = COMMAND_OWN_OPTIONS.get(token, frozenset())
-            rest.append(token)
-        index += 1
-    return hoisted + rest
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not ctx.resilient_parsing:  # completion parses partial lines: leave them be
+            from pspace_py.cli.argv import arrange
 
-
-class RootGroup(TyperGroup):
-    """Loads command groups on first use and reports usage errors in one line."""
-
-    _listing_for_help = False
-
-    def list_commands(self, ctx: Any) -> list[str]:
-        return [*super().list_commands(ctx), *LAZY_COMMANDS]
-
-    def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        cmd_name = ALIASES.get(cmd_name, cmd_name)
-        if cmd_name in self.commands:
-            return self.commands[cmd_name]
-        if cmd_name not in LAZY_COMMANDS:
-            return None
-        module_name, attribute, short_help = LAZY_COMMANDS[cmd_name]
-        if self._listing_for_help:
-            return TyperGroup(name=cmd_name, help=short_help)
-        module = importlib.import_module(module_name)
-        command = _click_command(getattr(module, attribute))
-        command.name = cmd_name
-        self.commands[cmd_name] = command
-        return command
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        self._listing_for_help = True
-        try:
-            super().format_help(ctx, formatter)
-        finally:
-            self._listing_for_help = False
+            args = arrange(self, ctx, args)
+        return super().parse_args(ctx, args)
 
     def main(  # type: ignore[override]
         self,
@@ -122,10 +64,9 @@ class RootGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        argv = hoist_global_options(sys.argv[1:] if args is None else list(args))
         try:
             result = super().main(
-                args=argv,
+                args=sys.argv[1:] if args is None else list(args),
                 prog_name=prog_name or "pspace",
                 complete_var=complete_var,
                 standalone_mode=False,
@@ -145,71 +86,6 @@ class RootGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
-
-
-class LazySubcommands(MutableMapping[str, Any]):
-    """A group's subcommands, each turned from Typer into Click when first looked up.
-
-    Typer converts a whole group at once (signatures, type hints, parameters of every
-    command): ~45 ms for ``machine``. ``pspace machine list`` needs one of them; help
-    and completion, which list them all, still get all of them.
-    """
-
-    def __init__(self, infos: dict[str, Any], convert: Callable[[Any], Any]) -> None:
-        self._infos = infos  # name -> typer CommandInfo, in registration order
-        self._convert = convert
-        self._commands: dict[str, Any] = {}
-
-    def __getitem__(self, name: str) -> Any:
-        command = self._commands.get(name)
-        if command is None:
-            command = self._commands[name] = self._convert(self._infos[name])
-        return command
-
-    def __setitem__(self, name: str, command: Any) -> None:
-        self._infos.setdefault(name, None)
-        self._commands[name] = command
-
-    def __delitem__(self, name: str) -> None:
-        del self._infos[name]
-        self._commands.pop(name, None)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._infos)
-
-    def __len__(self) -> int:
-        return len(self._infos)
-
-
-def _click_command(sub_app: typer.Typer) -> Any:
-    """``typer.main.get_command(sub_app)``, with the group's commands converted lazily."""
-    infos = list(sub_app.registered_commands)
-    eager = (
-        sub_app.registered_groups
-        or getattr(sub_app, "_add_completion", True)
-        or not (sub_app.registered_callback or sub_app.info.callback or len(infos) > 1)
-    )
-    if eager:
-        return typer.main.get_command(sub_app)
-    sub_app.registered_commands = []
-    try:
-        group = typer.main.get_group(sub_app)
-    finally:
-        sub_app.registered_commands = infos
-
-    def convert(info: Any) -> Any:
-        return typer.main.get_command_from_info(
-            info,
-            pretty_exceptions_short=sub_app.pretty_exceptions_short,
-            rich_markup_mode=sub_app.rich_markup_mode,
-        )
-
-    names: dict[str, Any] = {}
-    for info in infos:
-        callback_name = getattr(info.callback, "__name__", "")
-        names[info.name or typer.main.get_command_name(callback_name)] = info
-    group.commands = LazySubcommands(names, convert)
-    return group
 
 
 def _print_usage_error(error: typer.TyperException) -> None:

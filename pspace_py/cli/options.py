@@ -4,24 +4,37 @@ from __future__ import annotations
 
 import math
 import sys
-from typing import Annotated
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from pspace_py.cli.lazy import Lazy
 
 # Rich help only on a terminal: rich's help renderer costs a lot of start-up
 # time, and pipes (docs generation, scripts) get plain text anyway.
 HELP_MARKUP = "rich" if sys.stdout.isatty() else None
 
 
-def group(help_text: str) -> typer.Typer:
-    """A command group with the project's settings."""
-    return typer.Typer(
-        help=help_text,
-        no_args_is_help=True,
-        rich_markup_mode=HELP_MARKUP,  # type: ignore[arg-type]
-        pretty_exceptions_enable=False,
-        add_completion=False,
-    )
+def group(help_text: str, *, lazy: Mapping[str, Lazy] | None = None) -> typer.Typer:
+    """A command group with the project's settings.
+
+    With ``lazy`` (name -> where the command lives) the group imports and converts
+    only the command that is used (pspace_py/cli/lazy.py).
+    """
+    settings: dict[str, Any] = {
+        "help": help_text,
+        "no_args_is_help": True,
+        "rich_markup_mode": HELP_MARKUP,
+        "pretty_exceptions_enable": False,
+        "add_completion": False,
+    }
+    if lazy is None:
+        return typer.Typer(**settings)
+    from pspace_py.cli.lazy import LazyTyper
+
+    return LazyTyper(lazy=lazy, **settings)
 
 
 JsonOpt = Annotated[

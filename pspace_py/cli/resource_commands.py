@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pspace_py.api.client import AsyncResult, JsonObject
+from pspace_py.api.decode import AsyncResult, JsonObject
 from pspace_py.cli import prompts
 from pspace_py.cli.context import AppContext
 from pspace_py.errors import UsageError

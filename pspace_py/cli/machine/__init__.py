@@ -1,6 +1,5 @@
-"""``pspace machine``: one module per kind of work, all on one Typer group."""
+"""``pspace machine``: one module per kind of work; a command's module is imported when used."""
 
-from pspace_py.cli.machine import create, info, power, resize, ssh, wait  # noqa: F401
 from pspace_py.cli.machine._app import app
 
 __all__ = ["app"]

@@ -12,8 +12,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pspace_py.api.errors import NotFoundError as ApiNotFoundError
 from pspace_py.api.machine_events import FINAL_EVENT_STATES, MachineEventsApi
@@ -39,8 +38,7 @@ MACHINE_STATES = (
 WAITABLE_STATES = (*MACHINE_STATES, GONE)
 
 
-@dataclass(frozen=True)
-class PollSchedule:
+class PollSchedule(NamedTuple):
     first: float = 1.0
     factor: float = 1.5
     cap: float = 10.0
@@ -57,8 +55,7 @@ class PollSchedule:
         return next_delay
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(NamedTuple):
     machine_id: str
     state: str
     event_state: str | None
@@ -67,8 +64,7 @@ class Progress:
     changed: bool = True
 
 
-@dataclass(frozen=True)
-class WaitResult:
+class WaitResult(NamedTuple):
     machine: dict[str, Any] | None  # None once the machine is gone
     event: dict[str, Any] | None
     elapsed: float

@@ -31,9 +31,13 @@ FORBIDDEN_EDGES = [
         ("pspace_py.output", layer, "output decides how results look; commands bring the facts")
         for layer in ("pspace_py.catalog", "pspace_py.pricing", "pspace_py.config", "pspace_py.api")
     ),
+    *(
+        ("pspace_py.api", layer, "the API layer never prints, prompts or exits")
+        for layer in ("pspace_py.cli", "pspace_py.output")
+    ),
 ]
 # Packages (or modules) inside which no two modules import each other, however indirectly.
-CYCLE_FREE = ["pspace_py.sandbox", "pspace_py.output"]
+CYCLE_FREE = ["pspace_py"]
 
 Graph = Mapping[str, set[str]]
 

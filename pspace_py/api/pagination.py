@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pspace_py.api.decode import JsonObject, Page, parse_page
 
-if TYPE_CHECKING:
-    from pspace_py.api.client import ApiClient
+
+class Getter(Protocol):
+    """What the walk needs of a client (the ApiClient, which imports this module)."""
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any: ...
+
 
 # The API's largest page: what a walk over every page asks for unless told otherwise.
 MAX_PAGE_SIZE = 120
 
 
-def list_page(client: ApiClient, path: str, params: Mapping[str, Any] | None = None) -> Page:
+def list_page(client: Getter, path: str, params: Mapping[str, Any] | None = None) -> Page:
     """One page of a list operation."""
     return parse_page(client.get(path, params), path)
 
 
 def iter_items(
-    client: ApiClient,
+    client: Getter,
     path: str,
     params: Mapping[str, Any] | None = None,
     *,

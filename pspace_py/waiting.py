@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pspace_py.api.errors import NotFoundError as ApiNotFoundError
 from pspace_py.api.machine_events import FINAL_EVENT_STATES, MachineEventsApi
-from pspace_py.api.machines import MachinesApi
+from pspace_py.api.machines import MACHINE_STATES, MachinesApi
 from pspace_py.errors import OperationFailedError, UsageError, WaitTimeoutError
 
 if TYPE_CHECKING:
@@ -25,16 +25,6 @@ if TYPE_CHECKING:
 # Long enough for a large GPU machine to provision; never infinite.
 DEFAULT_TIMEOUT = 1800.0
 GONE = "gone"
-MACHINE_STATES = (
-    "off",
-    "starting",
-    "stopping",
-    "restarting",
-    "serviceready",
-    "ready",
-    "upgrading",
-    "provisioning",
-)
 WAITABLE_STATES = (*MACHINE_STATES, GONE)
 
 

@@ -11,8 +11,7 @@ later page. ``--orderBy`` (the official spelling) takes the fields the API order
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 import typer
 
@@ -25,8 +24,7 @@ from pspace_py.output.columns import Column
 ItemFilter = Callable[[JsonObject], bool]
 
 
-@dataclass(frozen=True)
-class Paging:
+class Paging(NamedTuple):
     """What the paging flags asked for."""
 
     limit: int | None = None

@@ -7,16 +7,14 @@ readable units; machine tables end with a COST column that the command prices.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pspace_py.output.format import format_bytes, format_value, pick
 
 CellFormatter = Callable[[Any], str]
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     header: str
     path: str
     render: CellFormatter = format_value

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from pspace_py.api.machines import MachinesApi
+from pspace_py.api.machines import MACHINE_STATES, MachinesApi
 from pspace_py.cli.context import app_context
 from pspace_py.cli.listing import ByCreationOpt, ItemFilter, order_by_option, paging, show_list
 from pspace_py.cli.machine._app import LIST_COMMAND, app, resolve_machine
@@ -28,7 +28,6 @@ from pspace_py.cli.options import (
 from pspace_py.cli.resource_commands import optional_region_value
 from pspace_py.errors import UsageError
 from pspace_py.output import columns as cols
-from pspace_py.waiting import MACHINE_STATES
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -97,6 +96,8 @@ def list_machines(
     no_header: NoHeaderOpt = False,
 ) -> None:
     """List machines (one page; --all for every page)."""
+    from pspace_py.cli.prices import hourly_cost  # money code only when a list is shown
+
     state_ = app_context(ctx)
     out = state_.output(json_mode=json_, fields=fields, quiet=quiet, no_header=no_header)
     filters = {
@@ -129,6 +130,8 @@ def get_machine(
     quiet: QuietOpt = False,
 ) -> None:
     """Show one machine."""
+    from pspace_py.cli.prices import hourly_cost
+
     state = app_context(ctx)
     out = state.output(json_mode=json_, fields=fields, quiet=quiet)
     machine = resolve_machine(state.client(), ref)

@@ -96,8 +96,6 @@ def list_machines(
     no_header: NoHeaderOpt = False,
 ) -> None:
     """List machines (one page; --all for every page)."""
-    from pspace_py.cli.prices import hourly_cost  # money code only when a list is shown
-
     state_ = app_context(ctx)
     out = state_.output(json_mode=json_, fields=fields, quiet=quiet, no_header=no_header)
     filters = {
@@ -130,8 +128,6 @@ def get_machine(
     quiet: QuietOpt = False,
 ) -> None:
     """Show one machine."""
-    from pspace_py.cli.prices import hourly_cost
-
     state = app_context(ctx)
     out = state.output(json_mode=json_, fields=fields, quiet=quiet)
     machine = resolve_machine(state.client(), ref)

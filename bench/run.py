@@ -236,7 +236,9 @@ class ServedSandbox:
 
     def call(self, method: str, path: str, body: Any = None) -> Any:
         assert self.admin is not None
-        response = self.admin.request(method, path, json=body)
+        # The admin routes take only JSON requests: a body-less POST still says so.
+        headers = {"Content-Type": "application/json"}
+        response = self.admin.request(method, path, json=body, headers=headers)
         if response.status_code >= 400:
             raise HarnessError(f"{method} {path}: HTTP {response.status_code} {response.text}")
         return response.json()

@@ -69,9 +69,12 @@ def reset(
     ] = None,
 ) -> None:
     """Empty the sandbox's state (what `pspace --sandbox` uses, or --state FILE)."""
-    from pspace_py.sandbox import default_state_path, reset_state
+    from pspace_py.sandbox import SandboxStateError, default_state_path, reset_state
 
     out = app_context(ctx).output()
     path = state_file or default_state_path()
-    reset_state(path)
+    try:
+        reset_state(path)
+    except SandboxStateError as error:
+        raise UsageError(str(error), hint="Give --state a sandbox state file.") from None
     out.success(f"Sandbox state in {path} emptied.")

@@ -124,19 +124,18 @@ def in_process_transport(
 def reset_state(state_path: str | os.PathLike[str] | None = None) -> None:
     """Empty a state file (default: `default_state_path()`).
 
-    A state file of another schema version is deleted; a file that is not a sandbox state
-    file at all is refused (`SandboxStateError`) and left untouched.
+    A sandbox state file of another schema version (or one SQLite cannot read) is deleted; a
+    file that is not sandbox state is refused (`SandboxStateError`) and left untouched, and so
+    is an empty file (there is nothing to empty).
     """
-    from pspace_py.sandbox.store import Store
+    from pspace_py.sandbox.store import Store, state_file
 
     path = Path(state_path) if state_path is not None else default_state_path()
-    if not path.exists():
+    if state_file.kind_of(path) in ("missing", "empty"):
         return
     try:
         store = Store(path)
-    except SandboxStateError as error:
-        if error.found_version is None and not _is_other_version(error):
-            raise
+    except SandboxStateError:  # ours (kind_of said so), but not of this version
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return
@@ -144,8 +143,3 @@ def reset_state(state_path: str | os.PathLike[str] | None = None) -> None:
         store.clear()
     finally:
         store.close()
-
-
-def _is_other_version(error: SandboxStateError) -> bool:
-    # A state file whose version is unreadable still has our meta table: it is ours to delete.
-    return "schema version" in str(error)

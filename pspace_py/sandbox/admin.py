@@ -1,5 +1,6 @@
 """The sandbox's own routes under /_sandbox/: health, reset, clock, request log, seed, faults,
-event failures, account standing. No API key; only answered to loopback clients."""
+event failures, account standing. No API key; only same-origin JSON requests from loopback
+hosts are answered (`guards.py`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from pspace_py.sandbox.clock import iso_from_ms
 from pspace_py.sandbox.errors import SandboxError, bad_request
 from pspace_py.sandbox.faults import FaultRule
+from pspace_py.sandbox.guards import admin_refusal
 from pspace_py.sandbox.instance import Sandbox
 from pspace_py.sandbox.lifecycle import EVENT_NAMES
 from pspace_py.sandbox.routes import ROUTES
@@ -25,17 +27,14 @@ from pspace_py.sandbox.wire import (
 )
 
 MAX_SEED_MACHINES = 100_000
-_LOOPBACK_CLIENTS = ("127.", "::1", "::ffff:127.")
 
 AdminHandler = Callable[[Sandbox, Any], Any]
 
 
 def handle_admin(app: Sandbox, method: str, path: str, environ: Mapping[str, Any]) -> Response:
-    remote = str(environ.get("REMOTE_ADDR") or "")
-    if not remote.startswith(_LOOPBACK_CLIENTS):
-        return error_response(
-            SandboxError(403, "The /_sandbox/ routes only answer clients on this machine.")
-        )
+    refusal = admin_refusal(environ, method, app.bound_host)
+    if refusal is not None:
+        return error_response(refusal)
     handler = _ROUTES.get((method, path.rstrip("/")))
     if handler is None:
         known = ", ".join(f"{m} {p}" for m, p in _ROUTES)

@@ -22,6 +22,7 @@ from pspace_py.sandbox.admin import handle_admin
 from pspace_py.sandbox.context import Ctx
 from pspace_py.sandbox.errors import SandboxError
 from pspace_py.sandbox.faults import ConnectionDropError, FaultRule, malformed_body
+from pspace_py.sandbox.guards import api_refusal
 from pspace_py.sandbox.instance import Sandbox
 from pspace_py.sandbox.routes import ROUTES_BY_OPERATION, Route, build_url_map, names_a_missing_item
 from pspace_py.sandbox.state.tx import Tx
@@ -32,7 +33,6 @@ from pspace_py.sandbox.wire import (
     Response,
     api_key,
     error_response,
-    host_is_loopback,
     json_response,
     parse_json_body,
     read_body,
@@ -70,14 +70,9 @@ class SandboxApp(Sandbox):
     def _dispatch(self, environ: dict[str, Any]) -> Response:
         path: str = environ.get("PATH_INFO") or "/"
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
-        if self.loopback_only and not host_is_loopback(environ):
-            return error_response(
-                SandboxError(
-                    403,
-                    "The sandbox only answers requests addressed to a loopback host "
-                    "(http://127.0.0.1:PORT); this guards against DNS rebinding.",
-                )
-            )
+        refusal = api_refusal(environ, self.bound_host)
+        if refusal is not None:
+            return error_response(refusal)
         if path == "/_sandbox" or path.startswith("/_sandbox/"):
             return handle_admin(self, method, path, environ)
         if path == "/v1" or path.startswith("/v1/"):

@@ -48,7 +48,9 @@ def serve_from_flags(
             allow_remote=allow_remote,
         )
     except SandboxStateError as error:
-        raise ServeError(str(error)) from None
+        raise ServeError(
+            str(error), hint=f"Give {serve_flags.STATE.name} a sandbox state file.", usage=True
+        ) from None
     except OSError as error:  # the address is taken or not this machine's
         raise ServeError(f"Cannot serve on {host}:{port}: {error.strerror or error}.") from None
 

@@ -41,7 +41,8 @@ class Sandbox:
         for rule in self._startup_faults:
             self.faults.add(rule)
         self.log = RequestLog(self.keys.keys)
-        self.loopback_only = False  # served mode: refuse requests with a foreign Host header
+        # The address a server bound (`server.py`); None in-process. It decides the Host guard.
+        self.bound_host: str | None = None
         self.sleep: Callable[[float], None] = time.sleep  # what latency faults wait with
 
     @property

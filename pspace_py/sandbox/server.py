@@ -68,6 +68,13 @@ class ServeError(ValueError):
 
 
 def check_bind_address(host: str, *, allow_remote: bool) -> None:
+    if not host or host != host.strip():
+        raise ServeError(
+            f"{serve_flags.HOST.name} {host!r} is not an address: it is empty or has spaces "
+            "around it.",
+            hint=f"Use a loopback address, e.g. {serve_flags.HOST.name} {DEFAULT_HOST}.",
+            usage=True,
+        )
     if not allow_remote and not is_loopback_host(host):
         raise ServeError(
             f"Refusing to serve the sandbox on {host}: it has no real authentication.",
@@ -100,7 +107,7 @@ class SandboxServer:
             app = create_app(
                 state_path=state_path, api_keys=api_keys, instant=instant, faults=faults
             )
-        app.loopback_only = not allow_remote
+        app.bound_host = host
         self.app = app
         try:
             self._server = create_server(
@@ -111,6 +118,12 @@ class SandboxServer:
                 ident="pspace-sandbox",
                 clear_untrusted_proxy_headers=True,
             )
+        except ValueError as error:  # waitress: a name that does not resolve
+            if owns_app:
+                app.close()
+            raise ServeError(
+                f"Cannot serve on {serve_flags.HOST.name} {host}: {error}", usage=True
+            ) from None
         except BaseException:
             if owns_app:
                 app.close()  # e.g. the port is taken: do not leave the state file open

@@ -160,7 +160,7 @@ def http_json(
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method=method)
     request.add_header("Accept", "application/json")
-    if data is not None:
+    if data is not None or method in ("POST", "PUT"):  # the admin routes take only JSON
         request.add_header("Content-Type", "application/json")
     for name, value in (headers or {}).items():
         request.add_header(name, value)

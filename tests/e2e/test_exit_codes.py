@@ -79,7 +79,8 @@ def test_1_general_error_from_a_file_that_is_not_sandbox_state(home: Path) -> No
     result = run_pspace("--sandbox", "machine", "list", env=env)
     assert result.code == 1, result.describe()
     assert result.error_line.startswith(
-        f"Error: {state} is not a pspace sandbox state file (SQLite says: file is not a database)."
+        f"Error: {state} is not a pspace sandbox state file (it is not an SQLite database); it "
+        "was left as it is."
     )
     assert "PSPACE_SANDBOX_STATE" in result.error_line
     assert "Unexpected" not in result.stderr

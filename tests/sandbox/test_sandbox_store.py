@@ -169,5 +169,5 @@ def test_reset_refuses_a_file_that_is_not_sandbox_state(tmp_path: Path) -> None:
 
 
 def test_a_directory_as_state_file_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(SandboxStateError, match="Cannot open"):
+    with pytest.raises(SandboxStateError, match="is a directory, not a sandbox state file"):
         create_app(state_path=tmp_path)

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pspace_py.sandbox.errors import SandboxError, SandboxStateError
+from pspace_py.sandbox.store import state_file
 
 MEMORY = ":memory:"
 SCHEMA_VERSION = 1
@@ -139,8 +140,9 @@ def _busy_error(exc: sqlite3.OperationalError) -> SandboxError:
 
 
 def _connect(path: str) -> sqlite3.Connection:
-    if path != MEMORY:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    kind = state_file.kind_of(Path(path)) if path != MEMORY else "ours"
+    if kind == "missing":
+        state_file.create_private(Path(path))
     # isolation_level=None: transactions are explicit (BEGIN / BEGIN IMMEDIATE above).
     try:
         conn = sqlite3.connect(
@@ -156,6 +158,8 @@ def _connect(path: str) -> sqlite3.Connection:
         ) from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        if kind != "ours":  # before WAL, so that the main file's header carries it at once
+            conn.execute(f"PRAGMA application_id = {state_file.APPLICATION_ID}")
         if path != MEMORY:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")

@@ -1,9 +1,10 @@
 """The sandbox's own routes under /_sandbox/: health, reset, clock, request log, seed, faults,
-event failures, account standing. No API key; only same-origin JSON requests from loopback
-hosts are answered (`guards.py`)."""
+event failures, account standing, team members. No API key; only same-origin JSON requests from
+loopback hosts are answered (`guards.py`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -14,7 +15,7 @@ from pspace_py.sandbox.guards import admin_refusal
 from pspace_py.sandbox.instance import Sandbox
 from pspace_py.sandbox.lifecycle import EVENT_NAMES
 from pspace_py.sandbox.routes import ROUTES
-from pspace_py.sandbox.state import account, seeding
+from pspace_py.sandbox.state import account, seeding, users
 from pspace_py.sandbox.state.account import ALL_TEAMS, GOOD_STANDING
 from pspace_py.sandbox.state.tx import Tx
 from pspace_py.sandbox.teams import DEFAULT_API_KEY
@@ -27,6 +28,7 @@ from pspace_py.sandbox.wire import (
 )
 
 MAX_SEED_MACHINES = 100_000
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 AdminHandler = Callable[[Sandbox, Any], Any]
 
@@ -203,6 +205,29 @@ def seed(app: Sandbox, body: Any) -> Any:
     }
 
 
+def add_team_member(app: Sandbox, body: Any) -> Any:
+    """A new member of a team (the `apiKey`'s, by default sandbox-key's), confirmed at once."""
+    body = _object(body)
+    email = _string(body, "email")
+    if not email or not _EMAIL.fullmatch(email.strip()):
+        raise bad_request("`email` must be an email address, e.g. ada@example.com.")
+    is_admin = body.get("isAdmin", False)
+    if not isinstance(is_admin, bool):
+        raise bad_request("`isAdmin` must be true or false.")
+    team = app.keys.team(_string(body, "apiKey", DEFAULT_API_KEY))
+    if team is None:
+        raise bad_request("`apiKey` is not a key this sandbox accepts.")
+    with app.store.write() as conn:
+        member = users.add(
+            Tx(conn, team, app.now_ms(), app.runtime),
+            email=email,
+            first_name=_string(body, "firstName"),
+            last_name=_string(body, "lastName"),
+            is_admin=is_admin,
+        )
+    return app.render.team_member(member)
+
+
 def routes_index(app: Sandbox, body: Any) -> Any:
     return {
         "implemented": [
@@ -232,5 +257,6 @@ _ROUTES: dict[tuple[str, str], AdminHandler] = {
     ("POST", "/_sandbox/event-failures"): add_event_failure,
     ("DELETE", "/_sandbox/event-failures"): delete_event_failures,
     ("POST", "/_sandbox/account-standing"): set_account_standing,
+    ("POST", "/_sandbox/team-members"): add_team_member,
     ("GET", "/_sandbox/routes"): routes_index,
 }

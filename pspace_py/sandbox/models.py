@@ -129,6 +129,43 @@ class MachineReference(Body):
     machineId: NonEmpty
 
 
+class AccessorAdd(Body):
+    userId: NonEmpty
+
+
+class MembershipUpdate(Body):
+    isAdmin: bool
+
+
+MachineCount = Annotated[int, Field(ge=0)]
+Minutes = Annotated[int | float, Field(gt=0)]
+
+
+class AutoscalingGroupCreate(Body):
+    name: Name
+    clusterId: NonEmpty
+    machineType: NonEmpty
+    networkId: NonEmpty
+    templateId: NonEmpty
+    min: MachineCount
+    max: MachineCount
+    provisioningTimeout: Minutes | None = None
+    startupScriptId: NonEmpty | None = None
+
+
+class AutoscalingGroupUpdate(Body):
+    name: Name | None = None
+    clusterId: NonEmpty | None = None
+    machineType: NonEmpty | None = None
+    networkId: NonEmpty | None = None
+    templateId: NonEmpty | None = None
+    min: MachineCount | None = None
+    max: MachineCount | None = None
+    current: MachineCount | None = None
+    provisioningTimeout: Minutes | None = None
+    startupScriptId: NonEmpty | None = None
+
+
 class SharedDriveCreate(Body):
     name: Name
     networkId: NonEmpty

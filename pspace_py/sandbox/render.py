@@ -18,12 +18,12 @@ from pspace_py.sandbox.lifecycle import (
     machine_modified_ms,
     machine_state,
 )
-from pspace_py.sandbox.teams import Team
+from pspace_py.sandbox.teams import OWNER_FIRST_NAME, OWNER_LAST_NAME, SIGNED_UP_MS, Team
 
 # Templates whose build date the catalog does not know get this date (dtCreated is required).
 UNKNOWN_TEMPLATE_DATE = "2020-01-01T00:00:00.000Z"
 # Fixed sign-up dates of the sandbox's users and teams.
-ACCOUNT_CREATED = "2024-01-01T00:00:00.000Z"
+ACCOUNT_CREATED = iso_from_ms(SIGNED_UP_MS)
 
 
 def _iso(epoch_ms: int | None) -> str | None:
@@ -177,6 +177,84 @@ class Renderer:
             "username": record["username"],
         }
 
+    def team_member(self, record: dict[str, Any]) -> dict[str, Any]:
+        # Members are confirmed when they join the sandbox's teams (there are no invitations).
+        return {
+            "dtConfirmed": iso_from_ms(record["dtCreated"]),
+            "isAdmin": record["isAdmin"],
+            "isOwner": record["isOwner"],
+            "user": {
+                "email": record["email"],
+                "firstName": record["firstName"],
+                "id": record["id"],
+                "lastActive": None,
+                "lastName": record["lastName"],
+                "publicProfileImageUrl": None,
+            },
+        }
+
+    def membership(self, record: dict[str, Any]) -> dict[str, Any]:
+        """What teamMemberships-update and -removeUser answer: the membership, no user."""
+        return {
+            "dtConfirmed": iso_from_ms(record["dtCreated"]),
+            "dtDeleted": _iso(record["dtDeleted"]),
+            "isAdmin": record["isAdmin"],
+            "isOwner": record["isOwner"],
+        }
+
+    def accessor(self, record: dict[str, Any]) -> dict[str, Any]:
+        user = record["user"]
+        return {
+            "dtDeleted": _iso(record["dtDeleted"]),
+            "user": {
+                "email": user["email"],
+                "firstName": user["firstName"],
+                "id": user["id"],
+                "lastName": user["lastName"],
+                "publicProfileImageUrl": None,
+            },
+        }
+
+    def desktop(
+        self,
+        machine: dict[str, Any],
+        now_ms: int,
+        *,
+        kind: str | None,
+        port: int | None,
+        password: str | None,
+    ) -> dict[str, Any]:
+        """`{vnc}` or `{windows}` (`{}` without a desktop); the host is the address shown."""
+        if kind is None:
+            return {}
+        shown = self.machine(machine, now_ms)
+        hostname = shown["publicIp"] or shown["privateIp"]
+        if kind == "vnc":
+            return {"vnc": {"hostname": hostname, "password": password, "port": port}}
+        windows = {"hostname": hostname, "port": port}
+        if shown["publicIp"]:  # optional, and a string when present
+            windows["publicIp"] = shown["publicIp"]
+        return {"windows": windows}
+
+    def autoscaling_group(self, record: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "clusterId": record["clusterId"],
+            "current": record["current"],
+            "dtCreated": iso_from_ms(record["dtCreated"]),
+            "dtDeleted": _iso(record["dtDeleted"]),
+            "dtModified": iso_from_ms(record["dtModified"]),
+            "id": record["id"],
+            "lastEditedByUserId": record["lastEditedByUserId"],
+            "machineType": record["machineType"],
+            "max": record["max"],
+            "min": record["min"],
+            "name": record["name"],
+            "networkId": record["networkId"],
+            "provisioningTimeout": record["provisioningTimeout"],
+            "startupScriptId": record["startupScriptId"],
+            "templateId": record["templateId"],
+        }
+
 
 def account_standing(standing: dict[str, Any]) -> dict[str, Any]:
     return {
@@ -202,13 +280,13 @@ def session(team: Team) -> dict[str, Any]:
             "dtConfirmed": ACCOUNT_CREATED,
             "dtCreated": ACCOUNT_CREATED,
             "email": team.email,
-            "firstName": "Sandbox",
+            "firstName": OWNER_FIRST_NAME,
             "id": team.user_id,
             "isPasswordAuthEnabled": True,
             "isPhoneVerified": False,
             "isQrCodeBasedMfaConfirmed": False,
             "isQrCodeBasedMfaEnabled": False,
-            "lastName": "User",
+            "lastName": OWNER_LAST_NAME,
             "metadata": {
                 "coreSurvey": None,
                 "gradientSurvey": None,

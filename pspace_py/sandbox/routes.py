@@ -16,13 +16,16 @@ from pspace_py.sandbox.context import Ctx
 from pspace_py.sandbox.faults import FaultRule
 from pspace_py.sandbox.handlers import (
     account,
+    autoscaling_groups,
     events,
+    machine_access,
     machines,
     networks,
     public_ips,
     shared_drives,
     snapshots,
     startup_scripts,
+    team_members,
     templates,
 )
 
@@ -57,6 +60,23 @@ ROUTES = (
     Route("PATCH", "/machines/<id>/start", "machines-start", machines.start_machine),
     Route("PATCH", "/machines/<id>/stop", "machines-stop", machines.stop_machine),
     Route("PATCH", "/machines/<id>/restart", "machines-restart", machines.restart_machine),
+    Route(
+        "GET", "/machines/<id>/accessors", "machines-listAccessors", machine_access.list_accessors
+    ),
+    Route("POST", "/machines/<id>/accessors", "machines-addAccessor", machine_access.add_accessor),
+    Route(
+        "GET",
+        "/machines/<id>/accessors/<userId>",
+        "machines-getAccessor",
+        machine_access.get_accessor,
+    ),
+    Route(
+        "DELETE",
+        "/machines/<id>/accessors/<userId>",
+        "machines-removeAccessor",
+        machine_access.remove_accessor,
+    ),
+    Route("GET", "/machines/<id>/desktop", "machines-getDesktop", machine_access.get_desktop),
     Route("GET", "/machine-events", "machineEvents-list", events.list_events),
     Route("GET", "/machine-events/<id>", "machineEvents-get", events.get_event),
     Route("GET", "/snapshots", "snapshots-list", snapshots.list_snapshots),
@@ -101,11 +121,44 @@ ROUTES = (
         "startupScripts-unassign",
         startup_scripts.unassign,
     ),
+    Route(
+        "GET", "/teams/<teamId>/users", "teamMemberships-listByTeamId", team_members.list_members
+    ),
+    Route(
+        "PUT",
+        "/teams/<teamId>/users/<userId>",
+        "teamMemberships-update",
+        team_members.update_member,
+    ),
+    Route(
+        "DELETE",
+        "/teams/<teamId>/users/<userId>",
+        "teamMemberships-removeUser",
+        team_members.remove_member,
+    ),
     Route("GET", "/shared-drives", "sharedDrives-list", shared_drives.list_drives),
     Route("POST", "/shared-drives", "sharedDrives-create", shared_drives.create_drive),
     Route("GET", "/shared-drives/<id>", "sharedDrives-get", shared_drives.get_drive),
     Route("PUT", "/shared-drives/<id>", "sharedDrives-update", shared_drives.update_drive),
     Route("DELETE", "/shared-drives/<id>", "sharedDrives-delete", shared_drives.delete_drive),
+    # From the official CLI's spec only; the public API reference marks them private.
+    Route("GET", "/autoscaling-groups", "autoscalingGroups-list", autoscaling_groups.list_groups),
+    Route(
+        "POST", "/autoscaling-groups", "autoscalingGroups-create", autoscaling_groups.create_group
+    ),
+    Route("GET", "/autoscaling-groups/<id>", "autoscalingGroups-get", autoscaling_groups.get_group),
+    Route(
+        "PUT",
+        "/autoscaling-groups/<id>",
+        "autoscalingGroups-update",
+        autoscaling_groups.update_group,
+    ),
+    Route(
+        "DELETE",
+        "/autoscaling-groups/<id>",
+        "autoscalingGroups-delete",
+        autoscaling_groups.delete_group,
+    ),
 )
 
 ROUTES_BY_OPERATION = {route.operation_id: route for route in ROUTES}
@@ -132,16 +185,15 @@ def build_url_map() -> Map:
     )
 
 
-def _route_shapes() -> dict[str, tuple[int, frozenset[str]]]:
-    """Per collection: the most segments a route has, and the action names after an ID."""
-    shapes: dict[str, tuple[int, set[str]]] = {}
+def _route_shapes() -> dict[str, dict[str, int]]:
+    """Per collection: the action names after an ID, each with the most segments it takes."""
+    shapes: dict[str, dict[str, int]] = {}
     for route in ROUTES:
         parts = route.path.strip("/").split("/")
-        longest, actions = shapes.get(parts[0], (0, set()))
-        if len(parts) >= 3:
-            actions.add(parts[2])
-        shapes[parts[0]] = (max(longest, len(parts)), actions)
-    return {name: (longest, frozenset(actions)) for name, (longest, actions) in shapes.items()}
+        actions = shapes.setdefault(parts[0], {})
+        action = parts[2] if len(parts) >= 3 else ""
+        actions[action] = max(actions.get(action, 0), len(parts))
+    return shapes
 
 
 _SHAPES = _route_shapes()
@@ -156,9 +208,5 @@ def names_a_missing_item(path: str) -> bool:
     parts = path.strip("/").split("/")
     if len(parts) < 3 or parts[0] not in _SHAPES:
         return False
-    longest, actions = _SHAPES[parts[0]]
-    return len(parts) > longest or parts[2] not in actions | _UNEMULATED_SUBRESOURCES
-
-
-# Machine sub-resources of the API that the sandbox does not emulate (they answer 501).
-_UNEMULATED_SUBRESOURCES = frozenset({"accessors", "desktop"})
+    longest = _SHAPES[parts[0]].get(parts[2])
+    return longest is None or len(parts) > longest

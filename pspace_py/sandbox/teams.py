@@ -13,6 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 DEFAULT_API_KEY = "sandbox-key"
+# When every sandbox team and its owner signed up (2024-01-01T00:00:00Z): fixed, so answers repeat.
+SIGNED_UP_MS = 1_704_067_200_000
+OWNER_FIRST_NAME, OWNER_LAST_NAME = "Sandbox", "User"  # every team's owner, the key's user
 _READABLE_KEY = re.compile(r"^([a-z][a-z0-9-]{0,30})-key$")
 
 

@@ -116,6 +116,29 @@ MEMBERSHIP_TEAM_KEYS = [
     "namespace",
     "publicProfileImageUrl",
 ]
+# Users on machines and autoscaling groups: the official CLI's api/openapi.ts (SPEC-CLI).
+ACCESSOR_KEYS = ["dtDeleted", "user"]
+ACCESSOR_USER_KEYS = ["email", "firstName", "id", "lastName", "publicProfileImageUrl"]
+TEAM_MEMBER_KEYS = ["dtConfirmed", "isAdmin", "isOwner", "user"]
+TEAM_USER_KEYS = ["email", "firstName", "id", "lastActive", "lastName", "publicProfileImageUrl"]
+TEAM_MEMBERSHIP_KEYS = ["dtConfirmed", "dtDeleted", "isAdmin", "isOwner"]
+AUTOSCALING_GROUP_KEYS = [
+    "clusterId",
+    "current",
+    "dtCreated",
+    "dtDeleted",
+    "dtModified",
+    "id",
+    "lastEditedByUserId",
+    "machineType",
+    "max",
+    "min",
+    "name",
+    "networkId",
+    "provisioningTimeout",
+    "startupScriptId",
+    "templateId",
+]
 LIST_KEYS = ["hasMore", "items", "nextPage"]
 ERROR_CODES = {
     "PARSE_ERROR",

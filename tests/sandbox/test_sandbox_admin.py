@@ -101,4 +101,4 @@ def test_routes_index_lists_operations(client: httpx.Client) -> None:
         "method": "GET",
         "path": "/v1/machines/{id}",
     } in implemented
-    assert len(implemented) == 45
+    assert len(implemented) == 58

@@ -17,6 +17,7 @@ from pspace_py.sandbox.state import (
     startup_scripts,
     templates,
     transitions,
+    users,
 )
 from pspace_py.sandbox.state.kinds import MACHINE, SNAPSHOT, STARTUP_SCRIPT
 from pspace_py.sandbox.state.tx import Record, Tx
@@ -38,6 +39,7 @@ def create(tx: Tx, body: MachineCreate) -> tuple[Record, Record]:
     script = tx.get(STARTUP_SCRIPT, body.startupScriptId) if body.startupScriptId else None
     if body.enableNvlink and not machine_type.nvlink:
         raise bad_request(f"Machine type {machine_type.label} does not support NVLink.")
+    accessors = users.members_to_grant(tx, body.accessorIds)
 
     machine_id = tx.new_id(MACHINE, tx.ids.machine_id)
     machine = machine_specs.new_machine_record(
@@ -72,6 +74,7 @@ def create(tx: Tx, body: MachineCreate) -> tuple[Record, Record]:
         if machine["restorePointEnabled"]:
             machine["restorePointSnapshotId"] = snapshot_id
     tx.insert(MACHINE, machine)
+    users.grant(tx, machine_id, accessors)
     if script is not None:
         startup_scripts.assign_record(tx, script, machine_id)
     return machine, event
@@ -114,6 +117,7 @@ def delete(tx: Tx, machine_id: str) -> tuple[Record, Record]:
         public_ips.set_assignment(tx, machine["staticIp"], None)
     snapshots.forget_machine(tx, machine["id"])
     startup_scripts.forget_machine(tx, machine["id"])
+    users.forget_machine(tx, machine["id"])
     machine["dtDeleted"] = machine["dtModified"] = tx.now_ms
     machine["busy"] = None
     return machine, event

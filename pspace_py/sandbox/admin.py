@@ -15,7 +15,7 @@ from pspace_py.sandbox.guards import admin_refusal
 from pspace_py.sandbox.instance import Sandbox
 from pspace_py.sandbox.lifecycle import EVENT_NAMES
 from pspace_py.sandbox.routes import ROUTES
-from pspace_py.sandbox.state import account, seeding, users
+from pspace_py.sandbox.state import account, seeding
 from pspace_py.sandbox.state.account import ALL_TEAMS, GOOD_STANDING
 from pspace_py.sandbox.state.tx import Tx
 from pspace_py.sandbox.teams import DEFAULT_API_KEY
@@ -214,18 +214,13 @@ def add_team_member(app: Sandbox, body: Any) -> Any:
     is_admin = body.get("isAdmin", False)
     if not isinstance(is_admin, bool):
         raise bad_request("`isAdmin` must be true or false.")
-    team = app.keys.team(_string(body, "apiKey", DEFAULT_API_KEY))
-    if team is None:
-        raise bad_request("`apiKey` is not a key this sandbox accepts.")
-    with app.store.write() as conn:
-        member = users.add(
-            Tx(conn, team, app.now_ms(), app.runtime),
-            email=email,
-            first_name=_string(body, "firstName"),
-            last_name=_string(body, "lastName"),
-            is_admin=is_admin,
-        )
-    return app.render.team_member(member)
+    return app.add_team_member(
+        email,
+        first_name=_string(body, "firstName"),
+        last_name=_string(body, "lastName"),
+        is_admin=is_admin,
+        api_key=_string(body, "apiKey", DEFAULT_API_KEY),
+    )
 
 
 def routes_index(app: Sandbox, body: Any) -> Any:

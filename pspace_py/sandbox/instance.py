@@ -13,10 +13,11 @@ from pspace_py.sandbox.lifecycle import Timing
 from pspace_py.sandbox.render import Renderer
 from pspace_py.sandbox.request_log import RequestLog
 from pspace_py.sandbox.routes import validate_fault
+from pspace_py.sandbox.state import users
 from pspace_py.sandbox.state.failures import EventFailure
-from pspace_py.sandbox.state.tx import Runtime
+from pspace_py.sandbox.state.tx import Runtime, Tx
 from pspace_py.sandbox.store import Store
-from pspace_py.sandbox.teams import KeyRing
+from pspace_py.sandbox.teams import DEFAULT_API_KEY, KeyRing
 
 CLOCK_OFFSET_META = "clock_offset_ms"
 
@@ -91,6 +92,29 @@ class Sandbox:
         self, name: str, error: str, *, times: int = 1, machine_id: str | None = None
     ) -> None:
         self.runtime.failures.add(EventFailure(name, error, times, machine_id))
+
+    def add_team_member(
+        self,
+        email: str,
+        *,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        is_admin: bool = False,
+        api_key: str = DEFAULT_API_KEY,
+    ) -> dict[str, Any]:
+        """A new member of the key's team, confirmed at once, as the API lists it."""
+        team = self.keys.team(api_key)
+        if team is None:
+            raise ValueError("`apiKey` is not a key this sandbox accepts.")
+        with self.store.write() as conn:
+            member = users.add(
+                Tx(conn, team, self.now_ms(), self.runtime),
+                email=email,
+                first_name=first_name,
+                last_name=last_name,
+                is_admin=is_admin,
+            )
+        return self.render.team_member(member)
 
     def close(self) -> None:
         self.store.close()

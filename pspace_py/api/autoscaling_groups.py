@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pspace_py.api.client import JsonObject, expect_object
+from pspace_py.api.decode import JsonObject, expect_object
 from pspace_py.api.resource import ResourceApi
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from pspace_py.api.client import ApiClient, JsonObject, expect_object
+from typing import TYPE_CHECKING
+
+from pspace_py.api.decode import JsonObject, expect_object
 from pspace_py.api.resource import ResourceApi, segment
 from pspace_py.api.team_users import member_user
+
+if TYPE_CHECKING:
+    from pspace_py.api.client import ApiClient
 
 
 class MachineAccessorsApi(ResourceApi):

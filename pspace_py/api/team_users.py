@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from pspace_py.api.client import ApiClient, JsonObject, expect_object
+from typing import TYPE_CHECKING
+
+from pspace_py.api.decode import JsonObject, expect_object
 from pspace_py.api.errors import InvalidResponseError, NotFoundError
 from pspace_py.api.resource import ResourceApi, segment
+
+if TYPE_CHECKING:
+    from pspace_py.api.client import ApiClient
 
 
 class TeamUsersApi(ResourceApi):

@@ -1,0 +1,52 @@
+"""Replay fixtures: one `pspace sandbox serve --port 0` with the default timing per session
+(per xdist worker), emptied before each test; `wire` is a fresh client process's HTTP."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# As in tests/e2e/conftest.py: `tests.…` imports work however pytest is started.
+_ROOT = str(Path(__file__).resolve().parents[2])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from tests.e2e.helpers import PSPACE, ServedSandbox, start_sandbox  # noqa: E402
+from tests.replay.harness import Wire  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def served_default_timing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSandbox]:
+    assert PSPACE.exists(), f"{PSPACE} is missing: run `pip install -e .` in this venv"
+    server = start_sandbox(tmp_path_factory.mktemp("replay"))
+    try:
+        yield server
+    finally:
+        code = server.stop()
+    assert code == 0, f"the served sandbox exited {code} on SIGTERM:\n{server.stderr_text()}"
+
+
+@pytest.fixture
+def served(served_default_timing: ServedSandbox) -> ServedSandbox:
+    served_default_timing.reset()
+    return served_default_timing
+
+
+@pytest.fixture
+def wire(served: ServedSandbox) -> Iterator[Wire]:
+    connection = Wire(served)
+    yield connection
+    connection.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed replay shows the requests it made last, and what they were answered."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    connection = getattr(item, "funcargs", {}).get("wire")
+    if report.failed and isinstance(connection, Wire):
+        report.sections.append(("replayed requests", connection.recent()))

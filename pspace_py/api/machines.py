@@ -10,6 +10,7 @@ from pspace_py.api.errors import (
     AmbiguousResultError,
     ApiError,
     ApiUnreachableError,
+    BadRequestError,
     ConflictError,
     InvalidResponseError,
 )
@@ -118,11 +119,11 @@ class MachinesApi(ResourceApi):
         # The official client sends {} on these PATCH calls; so do we.
         try:
             return unwrap(self.client.patch(self.item_path(machine_id, action), {}), self.noun)
-        except ConflictError as error:
+        except (ConflictError, BadRequestError) as error:
             if not error.after_lost_answer:
                 raise
-            # A retry was refused: if the machine is already where the first try sent it,
-            # that try worked and only its answer was lost.
+            # A retry was refused (400 on the real API): if the machine is already where the
+            # first try sent it, that try worked and only its answer was lost.
             machine = self.get(machine_id)
             if machine.get("state") in _REACHED_BY[action]:
                 return AsyncResult(resource=machine, event=None)

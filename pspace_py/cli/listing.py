@@ -120,5 +120,5 @@ def show_list(
 
 
 NameFilterOpt = Annotated[
-    str | None, typer.Option("--name", "-n", help="Only those with exactly this name.")
+    str | None, typer.Option("--name", "-n", help="Filter by name (the API matches part of it).")
 ]

@@ -15,7 +15,20 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-# Machine states (contract §3.1) in which a machine is between two stable states.
+# The API's machine states (contract §3.1; the official spec's enum): no other ever shows.
+MACHINE_STATES = frozenset(
+    {
+        "off",
+        "starting",
+        "stopping",
+        "restarting",
+        "serviceready",
+        "ready",
+        "upgrading",
+        "provisioning",
+    }
+)
+# Machine states in which a machine is between two stable states.
 TRANSITIONAL_STATES = frozenset(
     {"provisioning", "starting", "stopping", "restarting", "upgrading", "serviceready"}
 )
@@ -121,6 +134,8 @@ def event_view(event: dict[str, Any], now_ms: int, *, at_call: bool = False) -> 
         return EventView("new", None, None, None)
     if now_ms < event["endsAt"]:
         return EventView("in progress", event["startsAt"], None, None)
+    if event.get("cancelled"):
+        return EventView("cancelled", event["startsAt"], event["endsAt"], None)
     failed = event["error"] is not None
     return EventView(
         "error" if failed else "done", event["startsAt"], event["endsAt"], event["error"]

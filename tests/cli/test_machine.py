@@ -247,7 +247,7 @@ def test_start_of_a_running_machine_is_refused(pspace: Invoke) -> None:
     create(pspace, "web-1", "--wait")
     run = pspace("machine", "start", "web-1")
     assert run.exit_code == 5
-    assert "HTTP 409" in run.stderr
+    assert "HTTP 400" in run.stderr
 
 
 def test_resize_refuses_nothing_a_shrink_and_a_running_machine(pspace: Invoke) -> None:
@@ -420,4 +420,4 @@ def test_api_errors_name_the_status_code_and_request(pspace: Invoke) -> None:
     run = pspace("machine", "start", "web-1")
     assert run.exit_code == 5
     [line] = run.stderr.strip().splitlines()
-    assert "(HTTP 409 CONFLICT, request sandbox-" in line
+    assert "(HTTP 400 BAD_REQUEST, request sandbox-" in line

@@ -169,11 +169,11 @@ def test_4_not_found(pspace: Pspace) -> None:
 # -- 5 ----------------------------------------------------------------------------------------
 
 
-def test_5_refused_by_the_api_conflict(pspace: Pspace) -> None:
+def test_5_refused_by_the_api_state(pspace: Pspace) -> None:
     machine = create(pspace, "running", "--wait")
     result = pspace("machine", "start", "running")
     assert result.code == 5, result.describe()
-    assert "(HTTP 409" in result.error_line
+    assert "(HTTP 400" in result.error_line
     assert result.stdout == ""
     shown = pspace("machine", "get", machine["id"], "--json").json()
     assert shown["state"] == "ready"

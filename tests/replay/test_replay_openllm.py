@@ -12,9 +12,9 @@ from tests.replay.openllm import OpenLlmCi
 
 pytestmark = pytest.mark.e2e
 
-# PAPERSPACE_TEMPLATE_ID is a secret of their CI; t0nspur5 (Ubuntu 22.04 Server) is the
-# template public automation creates GPU machines with (cloudypad, Paperspace/cli#78).
-TEMPLATE = "t0nspur5"
+# PAPERSPACE_TEMPLATE_ID is a secret of their CI; twnlo3zj (ML-in-a-Box, Ubuntu 20.04) is the
+# template SkyPilot creates A4000 machines with (constants.py).
+TEMPLATE = "twnlo3zj"
 
 
 def test_ci_job_reuses_the_machine_found_by_name_prefix_then_deletes_it(

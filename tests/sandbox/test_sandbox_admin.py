@@ -46,7 +46,7 @@ def test_seed_creates_ready_machines(client: httpx.Client) -> None:
     )
     assert response.status_code == 200
     assert response.json()["created"] == 250
-    page = client.get("/machines", params={"limit": 120, "orderBy": "name"}).json()
+    page = client.get("/machines", params={"limit": 120, "orderBy": "name", "order": "asc"}).json()
     first = page["items"][0]
     assert first["name"] == "bench-001"
     assert first["state"] == "ready"

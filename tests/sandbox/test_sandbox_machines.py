@@ -142,7 +142,7 @@ def test_resize_needs_off_and_goes_through_upgrading(
 ) -> None:
     machine_id = make_machine()["id"]
     message = error_of(
-        client.put(f"/machines/{machine_id}", json={"machineType": "C5"}), 409, "CONFLICT"
+        client.put(f"/machines/{machine_id}", json={"machineType": "C5"}), 400, "BAD_REQUEST"
     )
     assert "stop it first" in message
     client.patch(f"/machines/{machine_id}/stop", json={})
@@ -199,32 +199,10 @@ def test_disk_cannot_shrink(client: httpx.Client, make_machine: CreateMachine) -
     assert "only grow" in message
 
 
-def test_start_stop_restart_refusals(
+def test_deleted_machine_is_gone_and_its_event_runs_its_course(
     client: httpx.Client, app: SandboxApp, make_machine: CreateMachine
 ) -> None:
-    machine_id = make_machine()["id"]
-    assert "already ready" in error_of(
-        client.patch(f"/machines/{machine_id}/start", json={}), 409, "CONFLICT"
-    )
-    client.patch(f"/machines/{machine_id}/stop", json={})
-    assert "while it is stopping" in error_of(
-        client.patch(f"/machines/{machine_id}/start", json={}), 409
-    )
-    assert "while it is stopping" in error_of(client.delete(f"/machines/{machine_id}"), 409)
-    app.advance(10)
-    assert "already off" in error_of(client.patch(f"/machines/{machine_id}/stop", json={}), 409)
-    assert "start it instead" in error_of(
-        client.patch(f"/machines/{machine_id}/restart", json={}), 409
-    )
-
-
-def test_delete_requires_off_then_gone(
-    client: httpx.Client, app: SandboxApp, make_machine: CreateMachine
-) -> None:
-    machine_id = make_machine()["id"]
-    assert "stop it first" in error_of(client.delete(f"/machines/{machine_id}"), 409, "CONFLICT")
-    client.patch(f"/machines/{machine_id}/stop", json={})
-    app.advance(10)
+    machine_id = make_machine(startOnCreate=False)["id"]
     response = client.delete(f"/machines/{machine_id}")
     assert response.status_code == 200
     body = response.json()
@@ -279,12 +257,12 @@ def test_transitional_refusals_cover_every_action(
     machine_id = make_machine(settle=False)["id"]
     for response in (
         client.patch(f"/machines/{machine_id}/start", json={}),
-        client.patch(f"/machines/{machine_id}/stop", json={}),
         client.patch(f"/machines/{machine_id}/restart", json={}),
-        client.delete(f"/machines/{machine_id}"),
         client.post("/snapshots", json={"machineId": machine_id, "name": "s"}),
+        client.put(f"/machines/{machine_id}", json={"diskSize": 100}),
     ):
-        assert "provisioning" in error_of(response, 409, "CONFLICT")
+        message = error_of(response, 400, "BAD_REQUEST")
+        assert message == "This machine is currently provisioning."
 
 
 def test_instant_mode_returns_transition_then_final(instant: httpx.Client) -> None:

@@ -15,9 +15,9 @@ from pspace_py.sandbox import FakeClock, create_app
 # What each action needs the machine to be (as GET shows it just before).
 ALLOWED_FROM = {
     "start": {"off"},
-    "stop": {"ready"},
+    "stop": {"ready", "serviceready", "upgrading", "provisioning", "starting", "restarting"},
     "restart": {"ready"},
-    "delete": {"off"},
+    "delete": set(MACHINE_STATES),
     "resize": {"off"},
 }
 
@@ -90,8 +90,8 @@ class SandboxModel(RuleBasedStateMachine):
         elif before in ALLOWED_FROM[action]:
             assert response.status_code == 200, (before, action, response.text)
         else:
-            assert response.status_code == 409, (before, action, response.text)
-            assert response.json()["code"] == "CONFLICT"
+            assert response.status_code == 400, (before, action, response.text)
+            assert response.json()["code"] == "BAD_REQUEST"
 
     @invariant()
     def list_and_get_agree(self) -> None:

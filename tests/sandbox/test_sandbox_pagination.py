@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 import pytest
 from sandbox_contract import LIST_KEYS
@@ -61,8 +63,8 @@ def test_pages_cover_everything_once(client: httpx.Client, limit: int) -> None:
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"orderBy": "name"}, [f"m-{n:02d}" for n in range(1, 31)]),
-        ({"orderBy": "name", "order": "desc"}, [f"m-{n:02d}" for n in range(30, 0, -1)]),
+        ({"orderBy": "name"}, [f"m-{n:02d}" for n in range(30, 0, -1)]),  # desc by default
+        ({"orderBy": "name", "order": "asc"}, [f"m-{n:02d}" for n in range(1, 31)]),
         ({"orderBy": "dtCreated", "order": "asc"}, [f"m-{n:02d}" for n in range(1, 31)]),
     ],
 )
@@ -77,10 +79,16 @@ def test_order_by_state(client: httpx.Client, app: SandboxApp) -> None:
     seed(client, 2, state="off", namePrefix="o-")
     client.post("/machines", json=MACHINE)  # provisioning
     states = [item["state"] for item in walk(client, "/machines", orderBy="state", limit=2)]
-    assert states == ["off", "off", "provisioning", "ready", "ready", "ready"]
+    assert states == ["ready", "ready", "ready", "provisioning", "off", "off"]
+    ascending = walk(client, "/machines", orderBy="state", order="asc", limit=2)
+    assert [item["state"] for item in ascending] == states[::-1]
 
 
-def test_filters_are_exact_and_accept_region_spellings(client: httpx.Client) -> None:
+def test_string_filters_match_part_of_the_value_and_regions_any_spelling(
+    client: httpx.Client,
+) -> None:
+    """`name=openllm-ci` finds `openllm-ci-1718114942.12` (OpenLLM's CI); `name=sky-add-key`
+    finds `sky-add-key-<hash>` (SkyPilot)."""
     seed(client, 3)
     seed(client, 2, region="CA1", namePrefix="west-")
     seed(client, 1, machineType="C5", namePrefix="big-")
@@ -88,9 +96,68 @@ def test_filters_are_exact_and_accept_region_spellings(client: httpx.Client) -> 
     assert len(walk(client, "/machines", region="ca1")) == 2
     assert len(walk(client, "/machines", region="West Coast (CA1)")) == 2
     assert len(walk(client, "/machines", machineType="C5")) == 1
+    assert len(walk(client, "/machines", machineType="c")) == 6
     assert [m["name"] for m in walk(client, "/machines", name="west-1")] == ["west-1"]
-    assert walk(client, "/machines", name="west") == []
-    assert len(walk(client, "/machines", agentType="LinuxHeadless")) == 6
+    assert sorted(m["name"] for m in walk(client, "/machines", name="west")) == [
+        "west-1",
+        "west-2",
+    ]
+    assert sorted(m["name"] for m in walk(client, "/machines", name="EST-")) == [
+        "west-1",
+        "west-2",
+    ]
+    assert walk(client, "/machines", name="west-3") == []
+    assert len(walk(client, "/machines", agentType="headless")) == 6
+
+
+def _network(client: httpx.Client, name: str) -> dict:
+    response = client.post("/private-networks", json={"name": name, "region": "NY2"})
+    assert response.status_code == 200, response.text
+    created: dict = response.json()
+    return created
+
+
+def _script(client: httpx.Client, name: str) -> None:
+    response = client.post("/startup-scripts", json={"name": name, "script": "echo"})
+    assert response.status_code == 200, response.text
+
+
+def _drive(client: httpx.Client, name: str) -> None:
+    network = _network(client, f"for-{name}")
+    body = {"name": name, "networkId": network["id"], "region": "NY2", "size": 250}
+    assert client.post("/shared-drives", json=body).status_code == 200
+
+
+def _template(client: httpx.Client, name: str) -> None:
+    machine = client.post("/machines", json={**MACHINE, "startOnCreate": False}).json()["data"]
+    client.post("http://sandbox.test/_sandbox/clock/advance", json={"seconds": 60})
+    body = {"machineId": machine["id"], "name": name}
+    assert client.post("/custom-templates", json=body).status_code == 200
+    client.post("http://sandbox.test/_sandbox/clock/advance", json={"seconds": 60})
+
+
+@pytest.mark.parametrize(
+    ("path", "make"),
+    [
+        ("/private-networks", _network),
+        ("/startup-scripts", _script),
+        ("/shared-drives", _drive),
+        ("/custom-templates", _template),
+    ],
+)
+def test_every_name_filter_matches_part_of_the_name(
+    client: httpx.Client, path: str, make: Callable[[httpx.Client, str], object]
+) -> None:
+    for name in ("sky-add-key-ab12cd34", "other", "Sky-Add-Key"):
+        make(client, name)
+    found = sorted(item["name"] for item in walk(client, path, name="sky-add-key"))
+    assert found == ["Sky-Add-Key", "sky-add-key-ab12cd34"]
+
+
+def test_os_template_name_filter_matches_part_of_the_name(client: httpx.Client) -> None:
+    names = {t["name"] for t in walk(client, "/os-templates", name="MLIAB-U22")}
+    assert names
+    assert all("mliab-u22" in name for name in names)
 
 
 @pytest.mark.parametrize(
@@ -121,14 +188,14 @@ def test_cursor_is_tied_to_its_ordering(client: httpx.Client) -> None:
 def test_os_templates_list_pages_by_name(client: httpx.Client) -> None:
     everything = walk(client, "/os-templates", limit=3)
     names = [template["name"] for template in everything]
-    assert names == sorted(names)
+    assert names == sorted(names, reverse=True)  # `order` is desc by default for every orderBy
     assert len(everything) == len(
         client.get("/os-templates", params={"limit": 120}).json()["items"]
     )
     assert walk(client, "/os-templates", name="prod-u22-cpu-241018")[0]["id"] == "t0nspur5"
     error_of(client.get("/os-templates", params={"orderBy": "dtCreated"}), 400)
-    descending = walk(client, "/os-templates", limit=5, order="desc")
-    assert [t["name"] for t in descending] == sorted(names, reverse=True)
+    ascending = walk(client, "/os-templates", limit=5, order="asc")
+    assert [t["name"] for t in ascending] == sorted(names)
 
 
 def test_other_lists_page_and_filter(client: httpx.Client) -> None:
@@ -137,18 +204,18 @@ def test_other_lists_page_and_filter(client: httpx.Client) -> None:
     client.post("/private-networks", json={"name": "ams", "region": "AMS1"})
     assert len(walk(client, "/private-networks", limit=2)) == 6
     assert [n["name"] for n in walk(client, "/private-networks", region="Europe (AMS1)")] == ["ams"]
-    assert [n["name"] for n in walk(client, "/private-networks", orderBy="name", limit=4)][:2] == [
-        "ams",
-        "net-0",
-    ]
+    by_name = walk(client, "/private-networks", orderBy="name", limit=4)
+    assert [n["name"] for n in by_name][:2] == ["net-4", "net-3"]
 
 
 @pytest.mark.parametrize("order_by", ["dtCreated", "name"])
 @pytest.mark.parametrize("descending", [True, False])
-@pytest.mark.parametrize("filters", [None, {"machineId": "ps000000"}, {"region": "NY2"}])
-def test_pages_are_index_range_scans(order_by: str, descending: bool, filters: dict | None) -> None:
+@pytest.mark.parametrize("filters", [(), [("machineId", "ps000000")], [("region", "NY2")]])
+def test_pages_are_index_range_scans(
+    order_by: str, descending: bool, filters: list[tuple[str, str]]
+) -> None:
     """Each page costs O(limit): an index search from the cursor, never a sort of everything."""
-    from pspace_py.sandbox.store import PageRequest, Store, encode_cursor, page_query
+    from pspace_py.sandbox.store import Match, PageRequest, Store, encode_cursor, page_query
 
     store = Store()
     cursor = encode_cursor(order_by, descending, "m" if order_by == "name" else 5, 3)
@@ -156,13 +223,14 @@ def test_pages_are_index_range_scans(order_by: str, descending: bool, filters: d
         with store.read() as conn:
             for after in (None, cursor):
                 request = PageRequest(order_by, descending, 20, after)
-                sql, params = page_query("machine", "sandbox", request, now_ms=0, filters=filters)
+                matches = [Match(key, value) for key, value in filters]
+                sql, params = page_query("machine", "sandbox", request, now_ms=0, filters=matches)
                 plan = " | ".join(
                     row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)
                 )
                 assert "USING INDEX resources_by_" in plan, plan
                 assert "TEMP B-TREE" not in plan, plan
-                if after is not None and filters is None:
+                if after is not None and not filters:
                     column = "created_ms" if order_by == "dtCreated" else "name"
                     assert f"{column}{'<' if descending else '>'}?" in plan, plan
     finally:

@@ -241,7 +241,7 @@ def test_custom_template_lifecycle(
 ) -> None:
     running = make_machine()
     message = error_of(
-        client.post("/custom-templates", json={"machineId": running["id"], "name": "t"}), 409
+        client.post("/custom-templates", json={"machineId": running["id"], "name": "t"}), 400
     )
     assert "stop it first" in message
     machine = make_machine(startOnCreate=False, diskSize=100)

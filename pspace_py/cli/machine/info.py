@@ -74,7 +74,10 @@ MachineOrderOpt = Annotated[
 @app.command("list")
 def list_machines(
     ctx: typer.Context,
-    name: Annotated[str | None, typer.Option("--name", "-n", help="Exact name.")] = None,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", "-n", help="Filter by name (the API matches part of it)."),
+    ] = None,
     region: RegionOpt = None,
     machine_type: Annotated[
         str | None, typer.Option("--machine-type", "-m", help="Machine type, e.g. C5.")

@@ -95,7 +95,16 @@ class Selection:
         query = {"region": region, "machineType": self.machine_type}
         listed = MachinesApi(client).iter({k: v for k, v in query.items() if v is not None})
         keep = machine_filter(self.state, self.name_glob)
-        return [machine for machine in listed if keep is None or keep(machine)]
+        wanted_type = self.machine_type.casefold() if self.machine_type else None
+        return [
+            machine
+            for machine in listed
+            if (keep is None or keep(machine))
+            # The API's filter matches part of the type (A4000 lists A4000x2): act on exact ones.
+            and (
+                wanted_type is None or str(machine.get("machineType", "")).casefold() == wanted_type
+            )
+        ]
 
 
 def power_command(

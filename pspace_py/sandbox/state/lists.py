@@ -1,8 +1,11 @@
 """Lists: which records a list query selects (its filters), in which order, and which page.
 
-Filters match exactly and case-sensitively, except `region`, which takes any spelling of a
-region (`NY2`, `ny2`, `East Coast (NY2)`). What a filter means is decided here; the store turns
-the result into SQL. Pages are keyset pages (see `store.pages`).
+String filters (`name`, `machineType`, `agentType`) match part of the value in any case, as the
+real API's do: SkyPilot finds `sky-add-key-<hash>` with `name=sky-add-key`, OpenLLM's CI finds
+`openllm-ci-<time>` with `name=openllm-ci`. `region` takes any spelling of a region (`NY2`,
+`ny2`, `East Coast (NY2)`); IDs (`machineId`) match exactly. `order` is `desc` by default
+whatever the `orderBy` (the real openapi.json's default). What a filter means is decided here;
+the store turns it into SQL. Pages are keyset pages (see `store.pages`).
 """
 
 from __future__ import annotations
@@ -25,23 +28,31 @@ class Listing(Generic[ItemT]):
 
 
 def page_request(query: ListQuery, *, default_order_by: str = "dtCreated") -> store.PageRequest:
-    order_by = query.orderBy or default_order_by
-    # Newest first by default; names and states read naturally A to Z.
-    default_order = "desc" if order_by == "dtCreated" else "asc"
     return store.PageRequest(
-        order_by=order_by,
-        descending=(query.order or default_order) == "desc",
+        order_by=query.orderBy or default_order_by,
+        descending=(query.order or "desc") == "desc",
         limit=query.limit,
         after=query.after,
     )
 
 
-def filters(tx: Tx, query: ListQuery) -> dict[str, str]:
-    """The query's filters as the store compares them (exact values)."""
-    wanted = query.filter_values()
-    if "region" in wanted:
-        wanted["region"] = tx.region(wanted["region"]).code
-    return wanted
+_EXACT = frozenset({"machineId"})
+
+
+def filters(tx: Tx, query: ListQuery) -> list[store.Match]:
+    """The query's filters as the store compares them."""
+    matches = []
+    for key, value in query.filter_values().items():
+        if key == "region":
+            matches.append(store.Match(key, tx.region(value).code))
+        else:
+            matches.append(store.Match(key, value, part=key not in _EXACT))
+    return matches
+
+
+def matches_part(value: str, wanted: str) -> bool:
+    """A string filter's test, for lists that are not stored (the catalog's OS templates)."""
+    return store.contains_folded(value, wanted)
 
 
 def page(tx: Tx, kind: Kind, query: ListQuery) -> Listing[Record]:

@@ -5,6 +5,7 @@ is `transitions`; its addresses, snapshots and scripts are their own modules' bu
 from __future__ import annotations
 
 from pspace_py.sandbox.errors import bad_request
+from pspace_py.sandbox.lifecycle import TRANSITIONAL_STATES
 from pspace_py.sandbox.models import MachineCreate, MachineUpdate
 from pspace_py.sandbox.state import (
     account,
@@ -102,13 +103,16 @@ def update(tx: Tx, machine_id: str, body: MachineUpdate) -> tuple[Record, Record
 
 
 def delete(tx: Tx, machine_id: str) -> tuple[Record, Record]:
-    """Deactivate: the machine, its snapshots and its addresses go at once; a static IP stays
-    claimed. A failed deactivate leaves the machine as it was."""
+    """Deactivate, in any state: a running machine shuts down, a provisioning one is cancelled
+    (its unfinished event ends `cancelled`). The machine, its snapshots and its addresses go at
+    once, so its private network can be deleted next; a static IP stays claimed. A failed
+    deactivate leaves the machine as it was."""
     machine = tx.get(MACHINE, machine_id)
-    transitions.require(tx, machine, "delete")
+    state = transitions.require(tx, machine, "delete")
     event = events.start(tx, "deactivate", machine["id"])
     if not events.succeeded(event):
         return machine, event
+    transitions.cut_short(tx, machine, cancel=True)
     tx.delete(MACHINE, machine["id"])
     if machine["privateIp"]:
         addresses.release(tx, addresses.private_pool_of(machine), machine["privateIp"])
@@ -118,8 +122,9 @@ def delete(tx: Tx, machine_id: str) -> tuple[Record, Record]:
     snapshots.forget_machine(tx, machine["id"])
     startup_scripts.forget_machine(tx, machine["id"])
     users.forget_machine(tx, machine["id"])
+    # The answer shows the machine as deactivation found it.
+    machine["state"] = state
     machine["dtDeleted"] = machine["dtModified"] = tx.now_ms
-    machine["busy"] = None
     return machine, event
 
 
@@ -135,14 +140,19 @@ def start(tx: Tx, machine_id: str) -> tuple[Record, Record]:
 
 
 def stop(tx: Tx, machine_id: str) -> tuple[Record, Record]:
+    """Stop a ready machine, or one on its way up (the transition under way is cut short):
+    it ends off. A failed stop leaves the machine as it was, transition and all."""
     machine = tx.get(MACHINE, machine_id)
     state = transitions.require(tx, machine, "stop")
     event = events.start(tx, "stop", machine["id"])
-    succeeded = events.succeeded(event)
-    if succeeded:
-        # The lease ends now; the address is still shown until the machine is off.
-        public_ips.release_dynamic(tx, machine, forget=False)
-    return _transition(tx, machine, event, settles_in="off" if succeeded else state)
+    if not events.succeeded(event):
+        if state in TRANSITIONAL_STATES:
+            return machine, event
+        return _transition(tx, machine, event, settles_in=state)
+    transitions.cut_short(tx, machine)
+    # The lease ends now; the address is still shown until the machine is off.
+    public_ips.release_dynamic(tx, machine, forget=False)
+    return _transition(tx, machine, event, settles_in="off")
 
 
 def restart(tx: Tx, machine_id: str) -> tuple[Record, Record]:

@@ -92,7 +92,7 @@ def os_templates(tx: Tx, query: ListQuery) -> lists.Listing[OsTemplate]:
         (
             ((template.name, position), template)
             for position, template in enumerate(tx.catalog.os_templates)
-            if wanted is None or template.name == wanted
+            if wanted is None or lists.matches_part(template.name, wanted)
         ),
         key=lambda item: item[0],
     )

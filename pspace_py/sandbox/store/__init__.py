@@ -14,7 +14,9 @@ from pspace_py.sandbox.store.pages import (
     page_query,
 )
 from pspace_py.sandbox.store.resources import (
+    Match,
     Record,
+    contains_folded,
     delete,
     exists,
     find,
@@ -39,10 +41,12 @@ from pspace_py.sandbox.store.team_data import (
 __all__ = [
     "MEMORY",
     "SCHEMA_VERSION",
+    "Match",
     "Page",
     "PageRequest",
     "Record",
     "Store",
+    "contains_folded",
     "decode_cursor",
     "delete",
     "delete_setting",

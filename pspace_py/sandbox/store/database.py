@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pspace_py.sandbox.errors import SandboxError, SandboxStateError
 from pspace_py.sandbox.store import state_file
+from pspace_py.sandbox.store.resources import CONTAINS_FOLDED, contains_folded
 
 MEMORY = ":memory:"
 SCHEMA_VERSION = 1
@@ -156,6 +157,7 @@ def _connect(path: str) -> sqlite3.Connection:
         raise SandboxStateError(
             path, f"Cannot open {path} as a sandbox state file: {exc}."
         ) from exc
+    conn.create_function(CONTAINS_FOLDED, 2, contains_folded, deterministic=True)
     try:
         conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
         if kind != "ours":  # before WAL, so that the main file's header carries it at once

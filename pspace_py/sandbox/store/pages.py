@@ -6,12 +6,18 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pspace_py.sandbox.errors import SandboxError
-from pspace_py.sandbox.store.resources import STATE_AT_SQL, Record, filter_clauses, load_record
+from pspace_py.sandbox.store.resources import (
+    STATE_AT_SQL,
+    Match,
+    Record,
+    filter_clauses,
+    load_record,
+)
 
 # The sort keys lists accept -> the SQL expression they sort on.
 _SORT_EXPRESSIONS = {"dtCreated": "created_ms", "name": "name", "state": STATE_AT_SQL}
@@ -38,7 +44,7 @@ def list_page(
     page: PageRequest,
     *,
     now_ms: int,
-    filters: Mapping[str, str] | None = None,
+    filters: Sequence[Match] = (),
 ) -> Page:
     """One page in (sort key, seq) order: an index range scan, O(limit) for dtCreated/name."""
     sql, params = page_query(kind, team, page, now_ms=now_ms, filters=filters)
@@ -59,13 +65,13 @@ def page_query(
     page: PageRequest,
     *,
     now_ms: int,
-    filters: Mapping[str, str] | None = None,
+    filters: Sequence[Match] = (),
 ) -> tuple[str, tuple[Any, ...]]:
     """The SELECT behind `list_page` (limit + 1 rows, to know whether more follow)."""
     expression = _SORT_EXPRESSIONS[page.order_by]
     # The state expression compares with "now"; every use of it takes that parameter.
     now = [now_ms] if page.order_by == "state" else []
-    where, filter_params = filter_clauses(filters or {})
+    where, filter_params = filter_clauses(filters)
     keyset, keyset_params = "", []
     if page.after is not None:
         key, seq = decode_cursor(page.after, page.order_by, page.descending)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 # A machine's state as of `?` (now, ms): the transition's state until it ends, then the stable one.
@@ -134,9 +135,32 @@ _FILTER_COLUMNS = {
     "machineType": "machine_type",
     "agentType": "agent_type",
 }
+# SQL function: whether the first text contains the second, ignoring case (Unicode casefold;
+# SQLite's own LIKE folds ASCII letters only). Registered on every connection (`database`).
+CONTAINS_FOLDED = "pspace_contains_folded"
 
 
-def filter_clauses(equal: Mapping[str, str]) -> tuple[str, list[Any]]:
-    """` AND column = ?` per filter (exact match), and the values they take."""
-    clauses = "".join(f" AND {_FILTER_COLUMNS[key]} = ?" for key in equal)
-    return clauses, list(equal.values())
+def contains_folded(haystack: str | None, needle: str) -> bool:
+    return haystack is not None and needle.casefold() in haystack.casefold()
+
+
+@dataclass(frozen=True)
+class Match:
+    """One list filter: the record key's column equals `value`, or (`part`) contains it in any
+    case."""
+
+    key: str
+    value: str
+    part: bool = False
+
+
+def filter_clauses(matches: Iterable[Match]) -> tuple[str, list[Any]]:
+    """` AND <condition>` per filter, and the values they take."""
+    clauses, values = [], []
+    for match in matches:
+        column = _FILTER_COLUMNS[match.key]
+        clauses.append(
+            f" AND {CONTAINS_FOLDED}({column}, ?)" if match.part else f" AND {column} = ?"
+        )
+        values.append(match.value)
+    return "".join(clauses), values

@@ -25,7 +25,7 @@ def make(pspace: Invoke, name: str, *extra: str) -> dict[str, Any]:
 def test_the_sandbox_lists_web_2_for_name_web(pspace: Invoke) -> None:
     """The premise: what the server answers for `name=web`."""
     make(pspace, "web-2")
-    listed = pspace("machine", "list", "--name", "web", "--json").json()
+    listed = pspace("machine", "list", "--name", "web", "--json").json()["items"]
     assert [machine["name"] for machine in listed] == ["web-2"]
 
 
@@ -45,7 +45,8 @@ def test_machine_get_by_name_is_exact(pspace: Invoke) -> None:
 def test_power_commands_by_name_and_by_glob_are_exact(pspace: Invoke, sandbox: Any) -> None:
     web, web_2 = make(pspace, "web"), make(pspace, "web-2")
     assert pspace("machine", "stop", "web", "--yes").exit_code == 0
-    states = {m["id"]: m["state"] for m in pspace("machine", "list", "--json").json()}
+    listed = pspace("machine", "list", "--json").json()["items"]
+    states = {machine["id"]: machine["state"] for machine in listed}
     assert states == {web["id"]: "off", web_2["id"]: "ready"}
     run = pspace("machine", "start", "--all", "--name-glob", "web", "--yes", "--json")
     assert run.exit_code == 0, run.stderr
@@ -94,7 +95,7 @@ def test_custom_template_by_name_is_exact(pspace: Invoke) -> None:
     for name in ("golden-2", "golden"):
         run = pspace("custom-template", "create", "--machine", machine["id"], "--name", name)
         assert run.exit_code == 0, run.stderr
-    templates = pspace("custom-template", "list", "--json").json()
+    templates = pspace("custom-template", "list", "--json").json()["items"]
     golden = next(t for t in templates if t["name"] == "golden")
     shown = pspace("custom-template", "get", "golden", "--json")
     assert shown.exit_code == 0, shown.stderr

@@ -18,9 +18,10 @@ class TeamUsersApi(ResourceApi):
 
     noun = "team member"
 
-    def __init__(self, client: ApiClient, team: str) -> None:
+    def __init__(self, client: ApiClient, team: str, *, name: str | None = None) -> None:
+        """``team`` is the team's ID or namespace; ``name`` is what messages call it."""
         super().__init__(client)
-        self.team = team
+        self.team = name or team
         self.path = f"teams/{segment(team)}/users"
 
     def get(self, user_id: str) -> JsonObject:

@@ -101,6 +101,8 @@ class LazyTyper(typer.Typer):
 
         class Group(LazyGroup):
             def load(self, name: str, entry: Lazy) -> Any:
+                if entry.attribute is not None:  # a group of its own, in its module
+                    return super().load(name, entry)
                 if name not in app.recorded:
                     importlib.import_module(entry.module)
                 return app.convert(name)

@@ -37,6 +37,7 @@ LAZY_COMMANDS: dict[str, Lazy] = {
         "cost": ("pspace_py.cli.cost", "app", "What the account is spending right now."),
         "config": ("pspace_py.cli.config_cmd", "app", "Show and change profile settings."),
         "sandbox": ("pspace_py.cli.sandbox", "app", "Run the local sandbox API."),
+        "user": ("pspace_py.cli.users", "app", "List your team's members; make admins."),
     }.items()
 }
 # The official CLI's names, kept so its scripts keep working.

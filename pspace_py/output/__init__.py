@@ -131,10 +131,13 @@ class Output:
         picked = (self._pick(item) for item in items)
         return write_page(self.stdout, picked, has_more=has_more, next_page=next_page, keys=keys)
 
-    def removed(self, answer: dict[str, Any], message: str, *, key: str = "id") -> None:
-        """A deletion: ``--json`` prints the API's answer, ``-q`` its key, people ``message``."""
+    def removed(
+        self, answer: dict[str, Any], message: str, *, key: str = "id", raw: Any = None
+    ) -> None:
+        """A deletion: ``--json`` prints the API's answer (``raw``, default ``answer``), ``-q``
+        the answer's key, people ``message``."""
         if self.json_mode:
-            self.json(answer)
+            self.json(answer if raw is None else raw)
         elif self.quiet:
             self.ids([answer], key)
         else:

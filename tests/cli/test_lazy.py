@@ -22,6 +22,11 @@ from pspace_py.cli.main import app as root_app
 from pspace_py.cli.options import HELP_MARKUP
 
 
+# The table's single commands (recorded on the machine group) and its groups (an app each).
+COMMAND_NAMES = sorted(name for name, entry in COMMANDS.items() if entry.attribute is None)
+GROUP_NAMES = sorted(name for name, entry in COMMANDS.items() if entry.attribute is not None)
+
+
 def all_machine_modules() -> None:
     for entry in COMMANDS.values():
         importlib.import_module(entry.module)
@@ -35,6 +40,10 @@ def eager_machine_app() -> typer.Typer:
     )
     for name, (options, function) in app.recorded.items():
         eager.command(name, **options)(function)
+    for name in GROUP_NAMES:
+        entry = COMMANDS[name]
+        assert entry.attribute is not None
+        eager.add_typer(getattr(importlib.import_module(entry.module), entry.attribute), name=name)
     return eager
 
 
@@ -67,13 +76,14 @@ def test_typer_builds_the_lazy_group_class() -> None:
 
 def test_the_machine_table_names_every_recorded_command() -> None:
     all_machine_modules()
-    assert set(app.recorded) == set(COMMANDS)
-    for name, entry in COMMANDS.items():
+    assert set(app.recorded) == set(COMMAND_NAMES)
+    for name in COMMAND_NAMES:
+        entry = COMMANDS[name]
         module = importlib.import_module(entry.module)
         assert getattr(app.recorded[name][1], "__module__", None) in {module.__name__, None}, name
 
 
-@pytest.mark.parametrize("name", sorted(COMMANDS))
+@pytest.mark.parametrize("name", COMMAND_NAMES)
 def test_a_command_converted_alone_is_the_one_typer_builds_in_a_group(name: str) -> None:
     eager = eager_machine_group().commands[name]
     alone = app.convert(name)

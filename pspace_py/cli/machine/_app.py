@@ -62,6 +62,10 @@ COMMANDS = {
     "wait": Lazy(
         f"{_PACKAGE}.wait", "Wait until a machine is in one of the given states (or gone)."
     ),
+    # A group of its own (its module's `app`).
+    "access": Lazy(
+        f"{_PACKAGE}.access", "Who may use a machine: the team members given access to it.", "app"
+    ),
 }
 
 app = group("Create, list, start, stop, resize and deactivate machines.", lazy=COMMANDS)

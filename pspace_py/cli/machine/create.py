@@ -112,7 +112,12 @@ def create_machine(
     start_on_create: Annotated[bool | None, flag("start-on-create", "Boot when ready.")] = None,
     enable_nvlink: Annotated[bool | None, flag("enable-nvlink", "Enable NVLink.")] = None,
     accessor_ids: Annotated[
-        list[str] | None, typer.Option("--accessor-ids", help="User IDs given access (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--accessor-ids",
+            help="Team members given access: user IDs, emails or names (repeatable, or "
+            "comma-separated); checked before anything is created.",
+        ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check everything and show the price; create nothing.")
@@ -155,7 +160,7 @@ def create_machine(
             "emailPassword": email_password,
             "startOnCreate": start_on_create,
             "enableNvlink": enable_nvlink,
-            "accessorIds": accessor_ids,
+            "accessorIds": _accessors(state, out, accessor_ids),
         }
     )
     summary = summarize_create(catalog, body["machineType"], disk_size, enum_value(public_ip_type))
@@ -194,6 +199,20 @@ def create_machine(
             result = type(result)(waited.machine, waited.event or result.event, result.reconciled)
     state.operation = None
     show_async_result(state, out, result, "created" if not wait else "created and ready")
+
+
+def _accessors(state: AppContext, out: Output, refs: list[str] | None) -> list[str] | None:
+    """The user IDs that ``--accessor-ids`` names (IDs, emails or names), all team members."""
+    wanted = [ref.strip() for entry in refs or () for ref in entry.split(",") if ref.strip()]
+    if not wanted:
+        return None
+    from pspace_py.cli.users import Directory, describe, team_users
+
+    directory = Directory(team_users(state))
+    # In the order given, each member once however many ways they were named.
+    members = {str(m["user"]["id"]): m for m in (directory.find(ref) for ref in wanted)}
+    out.note("Access for: " + ", ".join(describe(m) for m in members.values()) + ".")
+    return list(members)
 
 
 def check_good_standing(state: AppContext) -> None:

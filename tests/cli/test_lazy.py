@@ -21,7 +21,6 @@ from pspace_py.cli.main import LAZY_COMMANDS
 from pspace_py.cli.main import app as root_app
 from pspace_py.cli.options import HELP_MARKUP
 
-
 # The table's single commands (recorded on the machine group) and its groups (an app each).
 COMMAND_NAMES = sorted(name for name, entry in COMMANDS.items() if entry.attribute is None)
 GROUP_NAMES = sorted(name for name, entry in COMMANDS.items() if entry.attribute is not None)

@@ -34,6 +34,11 @@ LAZY_COMMANDS: dict[str, Lazy] = {
         "custom-template": ("pspace_py.cli.templates", "custom_template_app", "Manage templates."),
         "startup-script": ("pspace_py.cli.startup_script", "app", "Manage startup scripts."),
         "shared-drive": ("pspace_py.cli.shared_drive", "app", "Manage shared drives."),
+        "autoscaling-group": (
+            "pspace_py.cli.autoscaling_group",
+            "app",
+            "Manage autoscaling groups of machines.",
+        ),
         "cost": ("pspace_py.cli.cost", "app", "What the account is spending right now."),
         "config": ("pspace_py.cli.config_cmd", "app", "Show and change profile settings."),
         "sandbox": ("pspace_py.cli.sandbox", "app", "Run the local sandbox API."),

@@ -20,20 +20,46 @@ if TYPE_CHECKING:
     from pspace_py.pricing.spend import SpendSummary
 
 
+# When each line of a create's price summary is billed.
+_ACCRUES = {
+    "running": "while running",
+    "lifetime": "until deactivated",
+    "released": "until released, after deactivation too",
+    "deleted": "until the network is deleted",
+}
+# The one definition of what a machine costs per hour, shared with machine list's COST column.
+COST_DEFINITION = (
+    "COST is per hour in each machine's state now: the machine type unless off, a dynamic "
+    "public IP while on, a static one always, and the disk (as create's 'cost while running')."
+)
+_PART_NAMES = {"machine": "machine", "publicIp": "public IP", "disk": "disk"}
+
+
 def show_create_summary(out: Output, summary: CreatePriceSummary) -> None:
     """The console's price summary, on stderr (stdout stays for data)."""
     from pspace_py.output.money import usd
 
     out.info(f"Price summary ({summary.currency}, prices of {summary.prices_date}):")
     for line in summary.lines():
-        cap = f", capped at {usd(line.monthly_cap, 'mo')}" if line.monthly_cap else ""
-        when = "while running" if line.accrues == "running" else "until deactivated"
-        out.info(f"  {line.description:<24} {usd(line.hourly):>14}  {when}{cap}")
-    out.info(f"  {'While running':<24} {usd(summary.running_hourly):>14}")
-    lifetime_cap = summary.lifetime_monthly_cap
-    cap_text = f" (capped at {usd(lifetime_cap, 'mo')})" if lifetime_cap is not None else ""
-    out.info(f"  {'Lifetime (disk)':<24} {usd(summary.lifetime_hourly):>14}{cap_text}")
-    out.info(f"  {'A month running 24/7':<24} {usd(summary.month_24x7, 'mo'):>14}")
+        when = _ACCRUES[line.accrues]
+        if line.accrues in ("released", "deleted") and line.monthly_cap:
+            # Billed by the month whatever the machine does: the month is the figure to see.
+            figure = usd(line.monthly_cap, "mo")
+            detail = f"{when} ({usd(line.hourly)} up to that)"
+        else:
+            figure = usd(line.hourly)
+            cap = f", capped at {usd(line.monthly_cap, 'mo')}" if line.monthly_cap else ""
+            detail = when + cap
+        out.info(f"  {line.description:<28} {figure:>12}  {detail}")
+    machine_lines = [line for line in summary.lines() if line.part in _PART_NAMES]
+    running = " + ".join(_PART_NAMES[line.part] for line in machine_lines)
+    off = " + ".join(_PART_NAMES[line.part] for line in machine_lines if line.while_off)
+    out.info(
+        f"  {'Cost while running':<28} {usd(summary.cost_while_running):>12}  "
+        f"{running}: 'machine list' shows this as COST while it runs"
+    )
+    out.info(f"  {'Cost while off':<28} {usd(summary.cost_while_off):>12}  {off}")
+    out.info(f"  {'A month running 24/7':<28} {usd(summary.month_24x7, 'mo'):>12}")
     if not summary.price_known:
         out.warn("Part of this price is not in the catalog; the total is not known.")
 

@@ -30,11 +30,20 @@ def normalize_public_ip_type(value: str | None) -> str:
 class PriceLine:
     """One part of a price summary (machine, public IP or disk)."""
 
-    part: str  # "machine" | "publicIp" | "disk"
+    part: str  # "machine" | "publicIp" | "disk" | "privateNetwork"
     description: str  # "C5", "public IP (dynamic)", "50 GB disk"
     hourly: Decimal | None  # None = price unknown
     monthly_cap: Decimal | None  # None = no cap
-    accrues: str  # "running" (while the machine is on) | "lifetime" (until deactivation)
+    # "running" (while the machine is on) | "lifetime" (until the machine is deactivated) |
+    # "released" (a static IP: until it is released, after deactivation too) |
+    # "deleted" (a new private network: until it is deleted)
+    accrues: str
+
+    @property
+    def while_off(self) -> bool:
+        """Whether the line is billed while the machine is off (everything but compute and a
+        dynamic IP)."""
+        return self.accrues != "running"
 
     @property
     def month_24x7(self) -> Decimal | None:
@@ -55,8 +64,11 @@ class PriceLine:
 class CreatePriceSummary:
     """The console's price summary for a new machine.
 
-    running_hourly = machine + public IP, charged while the machine runs;
+    running_hourly = machine + public IP (the console's "when running" part);
     lifetime_hourly = disk, charged until deactivation, capped at lifetime_monthly_cap;
+    cost_while_running / cost_while_off = everything the machine bills per hour in that state
+    (machine, public IP, disk), the definition of the COST column of ``machine list``;
+    a new private network is its own line, billed until deleted, in no machine total;
     month_24x7 = a 730-hour month of all of it, with each cap applied.
     """
 
@@ -70,6 +82,9 @@ class CreatePriceSummary:
     disk_monthly_cap: Decimal | None
     prices_date: str
     currency: str = "USD"
+    new_network: str | None = None  # the name of a private network the create makes
+    network_hourly: Decimal = Decimal(0)
+    network_monthly_cap: Decimal = Decimal(0)
 
     @property
     def machine_price_known(self) -> bool:
@@ -100,8 +115,21 @@ class CreatePriceSummary:
         return self.disk_monthly_cap
 
     @property
+    def cost_while_running(self) -> Decimal | None:
+        """Per hour while on: machine + public IP + disk (the COST column while it runs)."""
+        return sum_known(line.hourly for line in self._machine_lines())
+
+    @property
+    def cost_while_off(self) -> Decimal | None:
+        """Per hour while off: the disk, and a static IP (the COST column while it is off)."""
+        return sum_known(line.hourly for line in self._machine_lines() if line.while_off)
+
+    @property
     def month_24x7(self) -> Decimal | None:
         return sum_known(line.month_24x7 for line in self.lines())
+
+    def _machine_lines(self) -> tuple[PriceLine, ...]:
+        return tuple(line for line in self.lines() if line.part != "privateNetwork")
 
     def lines(self) -> tuple[PriceLine, ...]:
         """One line per part; no public IP line when the type is ``none``."""
@@ -113,16 +141,30 @@ class CreatePriceSummary:
             self.disk_monthly_cap,
             "lifetime",
         )
-        if not self.has_public_ip:
-            return (machine, disk)
-        public_ip = PriceLine(
-            "publicIp",
-            f"public IP ({self.public_ip_type})",
-            self.public_ip_hourly,
-            self.public_ip_monthly_cap,
-            "running",
-        )
-        return (machine, public_ip, disk)
+        lines = [machine]
+        if self.has_public_ip:
+            static = self.public_ip_type == "static"
+            lines.append(
+                PriceLine(
+                    "publicIp",
+                    f"public IP ({self.public_ip_type})",
+                    self.public_ip_hourly,
+                    self.public_ip_monthly_cap,
+                    "released" if static else "running",
+                )
+            )
+        lines.append(disk)
+        if self.new_network is not None:
+            lines.append(
+                PriceLine(
+                    "privateNetwork",
+                    f"private network '{self.new_network}' (new)",
+                    self.network_hourly,
+                    self.network_monthly_cap,
+                    "deleted",
+                )
+            )
+        return tuple(lines)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -135,6 +177,8 @@ class CreatePriceSummary:
             "hoursPerMonth": int(HOURS_PER_MONTH),
             "lines": [line.to_json() for line in self.lines()],
             "runningHourly": json_money(self.running_hourly),
+            "costWhileRunning": json_money(self.cost_while_running),
+            "costWhileOff": json_money(self.cost_while_off),
             "lifetimeHourly": json_money(self.lifetime_hourly),
             "lifetimeMonthlyCap": json_money(self.lifetime_monthly_cap),
             "month24x7": json_money(self.month_24x7),
@@ -146,6 +190,8 @@ def summarize_create(
     machine_type: str,
     disk_size_gb: int,
     public_ip_type: str | None,
+    *,
+    new_network: str | None = None,
 ) -> CreatePriceSummary:
     """The price summary for creating `machine_type` with a `disk_size_gb` disk.
 
@@ -167,4 +213,7 @@ def summarize_create(
         disk_monthly_cap=disk.monthly_cap if disk is not None else None,
         prices_date=catalog.prices_date,
         currency=catalog.currency,
+        new_network=new_network,
+        network_hourly=catalog.private_network.hourly,
+        network_monthly_cap=catalog.private_network.monthly_cap,
     )

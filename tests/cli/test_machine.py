@@ -33,7 +33,7 @@ def operations(sandbox: Any, operation: str | None = None) -> list[dict[str, Any
 def create(pspace: Invoke, name: str = "web-1", *extra: str) -> dict[str, Any]:
     args = list(CREATE)
     args[args.index("web-1")] = name
-    run = pspace(*args, *extra, "--json")
+    run = pspace(*args, *extra, "--json", "--yes")
     assert run.exit_code == 0, run.stderr
     machine: dict[str, Any] = run.json()["data"]
     return machine
@@ -45,7 +45,7 @@ def create(pspace: Invoke, name: str = "web-1", *extra: str) -> dict[str, Any]:
 def test_create_prints_the_price_summary_then_the_machine(pspace: Invoke, sandbox: Any) -> None:
     run = pspace(*CREATE)
     assert run.exit_code == 0, run.stderr
-    assert "$0.0845/hr" in run.stderr  # C5 + public IP while running
+    assert "$0.0919/hr" in run.stderr  # C5 + public IP + disk while running
     assert "$0.0074/hr" in run.stderr  # the 50 GB disk, for the machine's lifetime
     assert "$5.00/mo" in run.stderr
     assert "web-1" in run.stdout
@@ -98,15 +98,15 @@ def test_dry_run_sends_nothing_that_changes_anything(pspace: Invoke, sandbox: An
 def test_no_public_ip_removes_the_ip_price(pspace: Invoke) -> None:
     run = pspace(*CREATE, "--public-ip-type", "none", "--dry-run")
     assert run.exit_code == 0
-    assert "$0.08/hr" in run.stderr
-    assert "public IP" not in run.stderr
+    summary = run.stderr[run.stderr.index("Price summary") :]
+    assert "$0.08/hr" in summary
+    assert "public IP" not in summary
 
 
 def test_create_asks_on_a_terminal_and_no_cancels(
     pspace: Invoke, sandbox: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("pspace_py.cli.prompts.can_prompt", lambda: True)
-    monkeypatch.setattr("pspace_py.cli.machine.create.can_prompt", lambda: True)
     run = pspace(*CREATE, input="n\n")
     assert run.exit_code == 5
     assert "Create this machine?" in run.stderr

@@ -1,83 +1,63 @@
-"""``pspace machine create``: validate, show the price, confirm, create, optionally wait."""
+"""``pspace machine create``: check everything, show the price, confirm, create, optionally wait.
+
+Order: the required options (asked for on a terminal, all named at once otherwise), then every
+check of ``cli/machine/checks.py`` (read-only requests only), then the price summary and the
+prompt, and only then a request that spends money.
+"""
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pspace_py.api.auth import AuthApi
-from pspace_py.api.machines import MachinesApi
 from pspace_py.cli.context import AppContext, app_context
 from pspace_py.cli.machine._app import app, operation_label, show_async_result, wait_until
+from pspace_py.cli.machine.machine_options import (
+    PublicIpType,
+    RestorePointFrequency,
+    SnapshotFrequency,
+    enum_value,
+    flag,
+    without_unset,
+)
 from pspace_py.cli.options import FieldsOpt, JsonOpt, QuietOpt, WaitOpt, WaitTimeoutOpt, YesOpt
-from pspace_py.cli.prompts import can_prompt, confirm
-from pspace_py.cli.resource_commands import region_for
-from pspace_py.errors import RefusedError, UsageError
-from pspace_py.output import Output
+from pspace_py.errors import UsageError
 
 if TYPE_CHECKING:
-    from pspace_py.catalog import Catalog
+    from pspace_py.cli.machine.checks import CreatePlan, MachineRequest
+    from pspace_py.output import Output
+    from pspace_py.pricing.create import CreatePriceSummary
 
-
-class PublicIpType(str, Enum):
-    static = "static"
-    dynamic = "dynamic"
-    none = "none"
-
-
-class SnapshotFrequency(str, Enum):
-    hourly = "hourly"
-    daily = "daily"
-    weekly = "weekly"
-    monthly = "monthly"
-
-
-class RestorePointFrequency(str, Enum):
-    shutdown = "shutdown"
-
-
-def flag(name: str, help_text: str) -> Any:
-    """A tri-state ``--x/--no-x`` option: None when the user says nothing."""
-    return typer.Option(f"--{name}/--no-{name}", help=help_text, show_default=False)
-
-
-def check_disk_size(catalog: Catalog, disk_size: int | None) -> int | None:
-    if disk_size is not None and disk_size not in catalog.disk_sizes:
-        sizes = ", ".join(str(size) for size in catalog.disk_sizes)
-        raise UsageError(f"Disk size {disk_size} GB is not offered.", hint=f"Use one of: {sizes}.")
-    return disk_size
-
-
-def canonical_machine_type(catalog: Catalog, out: Output, machine_type: str) -> str:
-    known = catalog.machine_type(machine_type)
-    if known is None:
-        out.warn(f"Machine type '{machine_type}' is not in the catalog; its price is unknown.")
-        return machine_type
-    return known.label
-
-
-def without_unset(body: dict[str, Any]) -> dict[str, Any]:
-    """Only what the user asked for; False and 0 are answers, None is silence."""
-    return {key: value for key, value in body.items() if value is not None}
-
-
-def enum_value(value: Enum | None) -> str | None:
-    return None if value is None else str(value.value)
+# The options a create cannot go without, in the order the console asks for them.
+REQUIRED = ("--machine-type", "--template-id", "--disk-size", "--name", "--region")
 
 
 @app.command("create")
 def create_machine(
     ctx: typer.Context,
-    name: Annotated[str, typer.Option("--name", "-n", help="Machine name.")],
-    machine_type: Annotated[str, typer.Option("--machine-type", help="Machine type, e.g. C5.")],
-    template_id: Annotated[str, typer.Option("--template-id", help="OS or custom template ID.")],
-    region: Annotated[str, typer.Option("--region", "-r", help="NY2, CA1 or AMS1.")],
+    name: Annotated[str | None, typer.Option("--name", "-n", help="Machine name.")] = None,
+    machine_type: Annotated[
+        str | None, typer.Option("--machine-type", help="Machine type, e.g. C5 (any case).")
+    ] = None,
+    template_id: Annotated[
+        str | None, typer.Option("--template-id", help="OS or custom template: ID or exact name.")
+    ] = None,
+    region: Annotated[str | None, typer.Option("--region", "-r", help="NY2, CA1 or AMS1.")] = None,
     disk_size: Annotated[
-        int, typer.Option("--disk-size", help="Disk GB: 50, 100, 250, 500, 1000, 2000.")
-    ],
-    network_id: Annotated[str | None, typer.Option("--network-id", help="Private network.")] = None,
+        int | None, typer.Option("--disk-size", help="Disk GB: 50, 100, 250, 500, 1000, 2000.")
+    ] = None,
+    network_id: Annotated[
+        str | None, typer.Option("--network-id", help="Private network: ID or exact name.")
+    ] = None,
+    network: Annotated[
+        str | None,
+        typer.Option("--network", help="Private network by name; created when there is none."),
+    ] = None,
+    create_network: Annotated[
+        str | None,
+        typer.Option("--create-network", help="Create a private network of this name for it."),
+    ] = None,
     public_ip_type: Annotated[
         PublicIpType | None, typer.Option("--public-ip-type", help="Public IP mode.")
     ] = None,
@@ -107,7 +87,9 @@ def create_machine(
     restore_point_frequency: Annotated[
         RestorePointFrequency | None, typer.Option("--restore-point-frequency")
     ] = None,
-    startup_script_id: Annotated[str | None, typer.Option("--startup-script-id")] = None,
+    startup_script_id: Annotated[
+        str | None, typer.Option("--startup-script-id", help="Startup script: ID or exact name.")
+    ] = None,
     email_password: Annotated[bool | None, flag("email-password", "Email the password.")] = None,
     start_on_create: Annotated[bool | None, flag("start-on-create", "Boot when ready.")] = None,
     enable_nvlink: Annotated[bool | None, flag("enable-nvlink", "Enable NVLink.")] = None,
@@ -120,7 +102,8 @@ def create_machine(
         ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check everything and show the price; create nothing.")
+        bool,
+        typer.Option("--dry-run", help="Run every check and show the price; create nothing."),
     ] = False,
     yes: YesOpt = False,
     wait: WaitOpt = False,
@@ -129,76 +112,83 @@ def create_machine(
     fields: FieldsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Create a machine, after showing what it will cost."""
-    from pspace_py.cli.prices import show_create_summary
-    from pspace_py.pricing.create import summarize_create
+    """Create a machine, after showing what it will cost.
+
+    Run on a terminal without the required options, it asks for each, as the console does.
+    """
+    from pspace_py.cli.machine.checks import MachineRequest, check_create, require_passed
+    from pspace_py.cli.prompts import can_prompt
 
     state = app_context(ctx)
     out = state.output(json_mode=json_, fields=fields, quiet=quiet)
-    catalog = state.catalog()
-    if not name.strip():
-        raise UsageError("The machine name must not be empty.")
-    body = without_unset(
-        {
-            "name": name,
-            "machineType": canonical_machine_type(catalog, out, machine_type),
-            "templateId": template_id,
-            "region": region_for(state, region).api_value,
-            "diskSize": check_disk_size(catalog, disk_size),
-            "networkId": network_id,
-            "publicIpType": enum_value(public_ip_type),
-            "autoSnapshotEnabled": auto_snapshot_enabled,
-            "autoSnapshotFrequency": enum_value(auto_snapshot_frequency),
-            "autoSnapshotSaveCount": auto_snapshot_save_count,
-            "autoShutdownEnabled": auto_shutdown_enabled,
-            "autoShutdownTimeout": auto_shutdown_timeout,
-            "autoShutdownForce": auto_shutdown_force,
-            "takeInitialSnapshot": take_initial_snapshot,
-            "restorePointEnabled": restore_point_enabled,
-            "restorePointFrequency": enum_value(restore_point_frequency),
-            "startupScriptId": startup_script_id,
-            "emailPassword": email_password,
-            "startOnCreate": start_on_create,
-            "enableNvlink": enable_nvlink,
-            "accessorIds": _accessors(state, out, accessor_ids),
-        }
+    given = {
+        "--name": name,
+        "--machine-type": machine_type,
+        "--template-id": template_id,
+        "--region": region,
+        "--disk-size": disk_size,
+    }
+    settings: dict[str, Any] = {
+        "autoSnapshotEnabled": auto_snapshot_enabled,
+        "autoSnapshotFrequency": enum_value(auto_snapshot_frequency),
+        "autoSnapshotSaveCount": auto_snapshot_save_count,
+        "autoShutdownEnabled": auto_shutdown_enabled,
+        "autoShutdownTimeout": auto_shutdown_timeout,
+        "autoShutdownForce": auto_shutdown_force,
+        "takeInitialSnapshot": take_initial_snapshot,
+        "restorePointEnabled": restore_point_enabled,
+        "restorePointFrequency": enum_value(restore_point_frequency),
+        "emailPassword": email_password,
+        "startOnCreate": start_on_create,
+        "enableNvlink": enable_nvlink,
+        "accessorIds": None,
+    }
+    missing = [option for option in REQUIRED if given[option] is None]
+    request = MachineRequest(
+        name=name or "",
+        machine_type=machine_type or "",
+        template=template_id or "",
+        region=region or "",
+        disk_size=disk_size or 0,
+        public_ip_type=enum_value(public_ip_type) or "dynamic",
+        network=network_id,
+        network_or_new=network,
+        new_network=create_network,
+        startup_script=startup_script_id,
     )
-    summary = summarize_create(catalog, body["machineType"], disk_size, enum_value(public_ip_type))
+    if missing and can_prompt():
+        from pspace_py.cli.machine.create_flow import ask_for_machine
+
+        request = ask_for_machine(
+            state, out, request, settings, asked=set(missing), ask_ip=public_ip_type is None
+        )
+        public_ip_type = PublicIpType(request.public_ip_type)
+    elif missing:
+        raise UsageError(
+            f"Missing {_options_text(missing)}.",
+            hint="Give them all, or run 'pspace machine create' on a terminal to be asked.",
+        )
+    plan = check_create(state, request, every=dry_run)
+    if plan.report.passed or dry_run:
+        settings["accessorIds"] = _accessors(state, out, accessor_ids)
+    body = request_body(request, plan, settings, explicit_ip=public_ip_type is not None)
+    summary = price_summary(state, request, plan)
     if dry_run:
-
-        def show_plan() -> None:
-            show_create_summary(out, summary)
-            out.info("Dry run: nothing was created.")
-
-        request = {"method": "POST", "path": "/machines", "body": body}
-        out.report({"request": request, "price": summary.to_json()}, people=show_plan)
+        show_plan(out, plan, body, summary)
+        require_passed(plan.report)
         return
-    show_create_summary(out, summary)
+    require_passed(plan.report)
+    for check in plan.report.warnings:
+        out.warn(check.message + (f" ({check.fix})" if check.fix else ""))
+    if summary is not None:
+        from pspace_py.cli.prices import show_create_summary
+
+        show_create_summary(out, summary)
     if can_prompt():
+        from pspace_py.cli.prompts import confirm
+
         confirm("Create this machine?", yes=yes, action="creating a machine")
-    check_good_standing(state)
-    machines = MachinesApi(state.client())
-    # Names are not unique: if the create's outcome is unknown, these are not the new one.
-    existing = machines.ids_named(name)
-    state.operation = f"creating machine '{name}'"
-    result = machines.create(body, known_ids=existing)
-    machine = result.resource
-    state.operation = operation_label(machine, "create", result.event)
-    if result.reconciled:
-        out.warn(
-            f"The create request's outcome was unknown; machine {machine.get('id')} named "
-            f"'{name}' exists, so it was not sent again."
-        )
-    if wait:
-        wanted = {"off"} if start_on_create is False else {"ready"}
-        event_id = result.event.get("id") if result.event else None
-        waited = wait_until(
-            state, out, str(machine["id"]), wanted, event_id=event_id, timeout=timeout
-        )
-        if waited.machine is not None:
-            result = type(result)(waited.machine, waited.event or result.event, result.reconciled)
-    state.operation = None
-    show_async_result(state, out, result, "created" if not wait else "created and ready")
+    create(state, out, request, plan, body, wait=wait, timeout=timeout)
 
 
 def _accessors(state: AppContext, out: Output, refs: list[str] | None) -> list[str] | None:
@@ -215,12 +205,130 @@ def _accessors(state: AppContext, out: Output, refs: list[str] | None) -> list[s
     return list(members)
 
 
-def check_good_standing(state: AppContext) -> None:
-    """Refuse early when the team may not spend, as the official CLI does."""
-    standing = AuthApi(state.client()).account_standing()
-    if standing.get("isInGoodStanding") is False:
-        reasons = "; ".join(str(message) for message in standing.get("messages") or [])
-        raise RefusedError(
-            "The account is not in good standing" + (f": {reasons}." if reasons else "."),
-            hint="Check billing in the Paperspace console.",
+def _options_text(options: list[str]) -> str:
+    if len(options) == 1:
+        return f"option {options[0]}"
+    return "options " + ", ".join(options[:-1]) + f" and {options[-1]}"
+
+
+def request_body(
+    request: MachineRequest, plan: CreatePlan, settings: dict[str, Any], *, explicit_ip: bool
+) -> dict[str, Any]:
+    """The machines-create body: what the user asked, with the catalog's spellings."""
+    network = plan.network
+    return without_unset(
+        {
+            "name": request.name,
+            "machineType": plan.machine_type.label if plan.machine_type else request.machine_type,
+            "templateId": plan.template.id if plan.template else request.template,
+            "region": plan.region.api_value if plan.region else request.region,
+            "diskSize": request.disk_size,
+            # A network the create makes has no ID yet: it is filled in once it exists.
+            "networkId": network.id if network is not None else None,
+            "publicIpType": request.public_ip_type if explicit_ip else None,
+            "startupScriptId": plan.startup_script_id,
+            **settings,
+        }
+    )
+
+
+def price_summary(
+    state: AppContext, request: MachineRequest, plan: CreatePlan
+) -> CreatePriceSummary | None:
+    from pspace_py.pricing.create import summarize_create
+
+    if plan.machine_type is None:
+        return None
+    new_network = plan.network.name if plan.network and plan.creates_network else None
+    return summarize_create(
+        state.catalog(),
+        plan.machine_type.label,
+        request.disk_size,
+        request.public_ip_type,
+        new_network=new_network,
+    )
+
+
+def show_plan(
+    out: Output, plan: CreatePlan, body: dict[str, Any], summary: CreatePriceSummary | None
+) -> None:
+    """``--dry-run``: each check, the price, and the requests a create would send."""
+    requests: list[dict[str, Any]] = []
+    if plan.creates_network and plan.network is not None and plan.region is not None:
+        network_body = {"name": plan.network.name, "region": plan.region.api_value}
+        requests.append({"method": "POST", "path": "/private-networks", "body": network_body})
+    machine_request = {"method": "POST", "path": "/machines", "body": body}
+    requests.append(machine_request)
+
+    def for_people() -> None:
+        from pspace_py.cli.prices import show_create_summary
+
+        out.info("Checks:")
+        for check in plan.report.checks:
+            fix = f" ({check.fix})" if check.fix and check.status != "ok" else ""
+            out.info(f"  {check.status:<8} {check.name:<15} {check.message}{fix}")
+        if summary is not None:
+            show_create_summary(out, summary)
+        verdict = "would be created" if plan.report.passed else "would be refused"
+        out.info(f"Dry run: the machine {verdict}; nothing was created.")
+
+    document = {
+        "ok": plan.report.passed,
+        "checks": plan.report.to_json(),
+        "request": machine_request,
+        "requests": requests,
+        "price": summary.to_json() if summary is not None else None,
+    }
+    out.report(document, people=for_people)
+
+
+def create(
+    state: AppContext,
+    out: Output,
+    request: MachineRequest,
+    plan: CreatePlan,
+    body: dict[str, Any],
+    *,
+    wait: bool,
+    timeout: float | None,
+) -> None:
+    """Send the create (after the network it needs), reconciling an unknown outcome by name."""
+    from pspace_py.api.machines import MachinesApi
+
+    if plan.creates_network and plan.network is not None and plan.region is not None:
+        body = {**body, "networkId": create_network_for(state, out, plan)}
+    machines = MachinesApi(state.client())
+    # Names are not unique: if the create's outcome is unknown, these are not the new one.
+    existing = machines.ids_named(request.name)
+    state.operation = f"creating machine '{request.name}'"
+    result = machines.create(body, known_ids=existing)
+    machine = result.resource
+    state.operation = operation_label(machine, "create", result.event)
+    if result.reconciled:
+        out.warn(
+            f"The create request's outcome was unknown; machine {machine.get('id')} named "
+            f"'{request.name}' exists, so it was not sent again."
         )
+    if wait:
+        wanted = {"off"} if body.get("startOnCreate") is False else {"ready"}
+        event_id = result.event.get("id") if result.event else None
+        waited = wait_until(
+            state, out, str(machine["id"]), wanted, event_id=event_id, timeout=timeout
+        )
+        if waited.machine is not None:
+            result = type(result)(waited.machine, waited.event or result.event, result.reconciled)
+    state.operation = None
+    show_async_result(state, out, result, "created and ready" if wait else "create requested")
+
+
+def create_network_for(state: AppContext, out: Output, plan: CreatePlan) -> str:
+    from pspace_py.api.private_networks import PrivateNetworksApi
+
+    assert plan.network is not None
+    assert plan.region is not None
+    state.operation = f"creating private network '{plan.network.name}'"
+    made = PrivateNetworksApi(state.client()).create(plan.network.name, plan.region.api_value)
+    out.note(
+        f"Private network '{made.get('name')}' ({made.get('id')}) created in {plan.region.code}."
+    )
+    return str(made["id"])

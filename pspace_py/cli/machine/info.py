@@ -110,7 +110,7 @@ def list_machines(
     page_flags = paging(
         limit=limit, after=after, asc=asc, desc=desc, follow=all_pages, order_by=order_by
     )
-    show_list(
+    shown = show_list(
         out,
         MachinesApi(state_.client()),
         filters,
@@ -120,6 +120,10 @@ def list_machines(
         list_command=LIST_COMMAND,
         keep=machine_filter(check_state(state), name_glob),
     )
+    if shown and not fields:
+        from pspace_py.cli.prices import COST_DEFINITION
+
+        out.note(COST_DEFINITION)
 
 
 @app.command("get")

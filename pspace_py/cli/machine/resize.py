@@ -16,12 +16,10 @@ from pspace_py.cli.machine._app import (
     show_async_result,
     wait_until,
 )
-from pspace_py.cli.machine.create import (
+from pspace_py.cli.machine.machine_options import (
     PublicIpType,
     RestorePointFrequency,
     SnapshotFrequency,
-    canonical_machine_type,
-    check_disk_size,
     enum_value,
     flag,
     without_unset,
@@ -38,6 +36,7 @@ from pspace_py.cli.options import (
 from pspace_py.cli.prompts import can_prompt, confirm
 from pspace_py.errors import RefusedError, UsageError
 from pspace_py.output import Output
+from pspace_py.preflight.results import Report
 
 
 def current_disk_gb(state: AppContext, machine: dict[str, Any]) -> int | None:
@@ -68,6 +67,7 @@ def resize_machine(
     quiet: QuietOpt = False,
 ) -> None:
     """Change a machine's type or grow its disk (the machine must be off)."""
+    from pspace_py.cli.machine.checks import ResizeRequest, check_resize, require_passed
     from pspace_py.cli.prices import show_resize_change
     from pspace_py.pricing.resize import summarize_resize
 
@@ -76,20 +76,18 @@ def resize_machine(
     if machine_type is None and disk_size is None:
         raise UsageError("Nothing to resize.", hint="Give --machine-type, --disk-size or both.")
     catalog = state.catalog()
-    check_disk_size(catalog, disk_size)
-    new_type = canonical_machine_type(catalog, out, machine_type) if machine_type else None
     machine = resolve_machine(state.client(), ref)
+    # Every check before anything is stopped: a resize that cannot happen leaves it running.
+    report, known_type = check_resize(state, machine, ResizeRequest(machine_type, disk_size))
+    require_passed(report)
+    new_type = known_type.label if known_type is not None else None
     old_disk = current_disk_gb(state, machine)
-    if disk_size is not None and old_disk is not None and disk_size < old_disk:
-        raise UsageError(
-            f"Disks only grow: {machine.get('name')} has {old_disk} GB, not shrinkable to "
-            f"{disk_size} GB."
-        )
+    machine_id = str(machine.get("id"))
     if machine.get("state") != "off" and not stop:
         raise RefusedError(
-            f"Machine {machine.get('id')} ({machine.get('name')}) is {machine.get('state')}; "
+            f"Machine {machine_id} ({machine.get('name')}) is {machine.get('state')}; "
             "it must be off to resize.",
-            hint="Stop it first with 'pspace machine stop ID --wait', or pass --stop.",
+            hint=f"Pass --stop to stop it first, or run 'pspace machine stop {machine_id} --wait'.",
         )
     change = summarize_resize(
         catalog, str(machine.get("machineType")), new_type, old_disk, disk_size
@@ -101,15 +99,17 @@ def resize_machine(
         stop_and_wait(state, out, machine, timeout)
     body = without_unset({"machineType": new_type, "diskSize": disk_size})
     state.operation = operation_label(machine, "resize")
-    result = MachinesApi(state.client()).update(str(machine["id"]), body)
-    if wait or restart:
+    result = MachinesApi(state.client()).update(machine_id, body)
+    waited = wait or restart
+    if waited:
         result = wait_for_result(state, out, result, {"off"}, timeout)
     if restart:
         state.operation = operation_label(machine, "start")
-        started = MachinesApi(state.client()).start(str(machine["id"]))
+        started = MachinesApi(state.client()).start(machine_id)
         result = wait_for_result(state, out, started, {"ready"}, timeout)
     state.operation = None
-    show_async_result(state, out, result, "resized" + (" and restarted" if restart else ""))
+    verb = "resized" + (" and restarted" if restart else "") if waited else "resize requested"
+    show_async_result(state, out, result, verb)
 
 
 def stop_and_wait(
@@ -136,7 +136,9 @@ def update_machine(
     name: Annotated[str | None, typer.Option("--name", "-n", help="New name.")] = None,
     machine_type: Annotated[str | None, typer.Option("--machine-type")] = None,
     disk_size: Annotated[int | None, typer.Option("--disk-size")] = None,
-    network_id: Annotated[str | None, typer.Option("--network-id")] = None,
+    network_id: Annotated[
+        str | None, typer.Option("--network-id", help="Private network: ID or exact name.")
+    ] = None,
     public_ip_type: Annotated[PublicIpType | None, typer.Option("--public-ip-type")] = None,
     auto_snapshot_enabled: Annotated[
         bool | None, flag("auto-snapshot-enabled", "Auto snapshots.")
@@ -161,16 +163,25 @@ def update_machine(
         RestorePointFrequency | None, typer.Option("--restore-point-frequency")
     ] = None,
     restore_point_snapshot_id: Annotated[
-        str | None, typer.Option("--restore-point-snapshot-id")
+        str | None,
+        typer.Option("--restore-point-snapshot-id", help="Snapshot: ID or exact name."),
     ] = None,
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Change a machine's settings; only what you pass is sent."""
+    from pspace_py.cli.machine.checks import (
+        ResizeRequest,
+        check_network_for,
+        check_resize,
+        check_snapshot_for,
+        require_passed,
+    )
+    from pspace_py.preflight.rules import name_check
+
     state = app_context(ctx)
     out = state.output(json_mode=json_, fields=fields, quiet=quiet)
-    check_disk_size(state.catalog(), disk_size)
     body = without_unset(
         {
             "name": name,
@@ -191,8 +202,21 @@ def update_machine(
     )
     if not body:
         raise UsageError("Nothing to update.", hint="See 'pspace machine update --help'.")
+    if name is not None:
+        require_passed(Report([name_check(name)]))
     machine = resolve_machine(state.client(), ref)
+    report, known_type = check_resize(state, machine, ResizeRequest(machine_type, disk_size))
+    if known_type is not None:
+        body["machineType"] = known_type.label
+    if network_id is not None:
+        body["networkId"] = check_network_for(state, machine, network_id, report)
+    if restore_point_snapshot_id is not None:
+        body["restorePointSnapshotId"] = check_snapshot_for(
+            state, machine, restore_point_snapshot_id, report
+        )
+    require_passed(report)
     state.operation = operation_label(machine, "update")
     result = MachinesApi(state.client()).update(str(machine["id"]), body)
     state.operation = None
-    show_async_result(state, out, result, "updated")
+    # A resize goes on (upgrading) after the answer; settings change at once.
+    show_async_result(state, out, result, "update requested" if result.event else "updated")

@@ -72,10 +72,13 @@ def show_async_result(out: Output, result: AsyncResult, columns: Sequence[Column
     out.resource(result.resource, columns, raw=raw)
     event = result.event
     if event is not None and event.get("id"):
-        out.note(
-            f"Event {event['id']} ({event.get('name', 'operation')}): {event.get('state', '?')}. "
-            f"Follow it with 'pspace machine-event get {event['id']}'."
-        )
+        from pspace_py.api.machine_events import FINAL_EVENT_STATES
+
+        text = f"Event {event['id']} ({event.get('name', 'operation')}): {event.get('state', '?')}."
+        if event.get("state") not in FINAL_EVENT_STATES:
+            # Only an event still going on is worth following.
+            text += f" Follow it with 'pspace machine-event get {event['id']}'."
+        out.note(text)
 
 
 def finish_async(

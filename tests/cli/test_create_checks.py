@@ -305,3 +305,16 @@ def test_with_ci_set_a_terminal_is_not_asked_either(
     assert "Missing options --machine-type, --template-id, --disk-size, --name and --region" in (
         run.stderr
     )
+
+
+def test_a_done_event_is_not_offered_to_follow_and_requested_is_not_done(
+    pspace: Invoke,
+) -> None:
+    waited = pspace(*create_args(), "--yes", "--wait")
+    assert "created and ready" in waited.stderr
+    assert "): done." in waited.stderr
+    assert "Follow it with" not in waited.stderr
+
+    requested = pspace(*create_args(name="web-2"), "--yes")
+    assert "web-2): create requested." in requested.stderr
+    assert "Follow it with 'pspace machine-event get " in requested.stderr

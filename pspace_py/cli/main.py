@@ -120,54 +120,59 @@ def _show_version(value: bool) -> None:
         raise typer.Exit()
 
 
+# The root options, each declared once as a type alias: Typer reads a command's annotations
+# three times while converting it, and (with postponed annotations) an alias is one name to
+# look up where a whole Annotated[...] expression would be compiled and run each time.
+ApiKeyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--api-key", help="API key for this run (overrides env and profile).", show_default=False
+    ),
+]
+ApiUrlOpt = Annotated[
+    str | None,
+    typer.Option("--api-url", help="API base URL, or 'sandbox' [env: PAPERSPACE_API_URL]."),
+]
+ProfileOpt = Annotated[
+    str | None, typer.Option("--profile", "-p", help="Profile to use [env: PSPACE_PROFILE].")
+]
+SandboxOpt = Annotated[
+    bool,
+    typer.Option("--sandbox", help="Talk to the built-in sandbox API [env: PSPACE_SANDBOX=1]."),
+]
+RetriesOpt = Annotated[
+    int | None, typer.Option("--retries", min=0, max=10, help="Retries per request [default: 3].")
+]
+HttpTimeoutOpt = Annotated[
+    float | None,
+    typer.Option("--http-timeout", min=1, help="Seconds to wait for each response [60]."),
+]
+DebugOpt = Annotated[
+    bool, typer.Option("--debug", help="Log requests and responses (key masked) to stderr.")
+]
+NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour [env: NO_COLOR].")]
+VersionOpt = Annotated[
+    bool,
+    typer.Option(
+        "--version", "-V", callback=_show_version, is_eager=True, help="Show the version and exit."
+    ),
+]
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
-    api_key: Annotated[
-        str | None,
-        typer.Option(
-            "--api-key",
-            help="API key for this run (overrides env and profile).",
-            show_default=False,
-        ),
-    ] = None,
-    api_url: Annotated[
-        str | None,
-        typer.Option("--api-url", help="API base URL, or 'sandbox' [env: PAPERSPACE_API_URL]."),
-    ] = None,
-    profile: Annotated[
-        str | None, typer.Option("--profile", "-p", help="Profile to use [env: PSPACE_PROFILE].")
-    ] = None,
-    sandbox: Annotated[
-        bool,
-        typer.Option("--sandbox", help="Talk to the built-in sandbox API [env: PSPACE_SANDBOX=1]."),
-    ] = False,
-    retries: Annotated[
-        int | None,
-        typer.Option("--retries", min=0, max=10, help="Retries per request [default: 3]."),
-    ] = None,
-    http_timeout: Annotated[
-        float | None,
-        typer.Option("--http-timeout", min=1, help="Seconds to wait for each response [60]."),
-    ] = None,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Log requests and responses (key masked) to stderr.")
-    ] = False,
-    no_color: Annotated[
-        bool, typer.Option("--no-color", help="No colour [env: NO_COLOR].")
-    ] = False,
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version",
-            "-V",
-            callback=_show_version,
-            is_eager=True,
-            help="Show the version and exit.",
-        ),
-    ] = False,
+    api_key: ApiKeyOpt = None,
+    api_url: ApiUrlOpt = None,
+    profile: ProfileOpt = None,
+    sandbox: SandboxOpt = False,
+    retries: RetriesOpt = None,
+    http_timeout: HttpTimeoutOpt = None,
+    debug: DebugOpt = False,
+    no_color: NoColorOpt = False,
+    version: VersionOpt = False,
 ) -> None:
-    # Imported here, not at the top: `--version` and `--help` never get this far.
+    # Imported here, not at the top: `--version` and `pspace --help` never get this far.
     from pspace_py.cli.context import (
         AppContext,
         GlobalOptions,

@@ -139,7 +139,9 @@ def _option_tokens(
     if has_value:
         return [token], index + 1
     nargs = max(1, getattr(param, "nargs", 1) or 1)
-    if _value_is_optional(param) and (following is None or _looks_like_flag(following)):
+    if _value_is_optional(param) and (
+        following in (None, END_OF_OPTIONS) or _looks_like_flag(following)
+    ):
         return [token, ""], index + 1
     return [token, *args[index + 1 : index + 1 + nargs]], index + 1 + nargs
 

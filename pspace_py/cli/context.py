@@ -31,6 +31,8 @@ class GlobalOptions(NamedTuple):
     no_color: bool = False
     retries: int | None = None
     http_timeout: float | None = None
+    # What the package logs to stderr: "debug" (the request trace), "info" (retries) or None.
+    log: str | None = None
 
 
 class AppContext:
@@ -172,7 +174,7 @@ class AppContext:
         if self._client is not None:
             self._client.close()
             self._client = None
-        if self.options.debug:
+        if self.options.log:
             disable_debug_logging()
 
 
@@ -191,7 +193,9 @@ def app_context(ctx: typer.Context) -> AppContext:
     return root.obj
 
 
-def enable_debug_logging() -> None:
+def enable_debug_logging(level: str = "debug") -> None:
+    """Send the package's log to stderr, redacted: ``debug`` is the request trace, ``info``
+    only the retries."""
     import logging
 
     from pspace_py.redact import redact
@@ -204,7 +208,7 @@ def enable_debug_logging() -> None:
     handler.setFormatter(RedactingFormatter("debug: %(message)s"))
     logger = logging.getLogger("pspace_py")
     logger.handlers = [handler]
-    logger.setLevel(logging.DEBUG)
+    logger.setLevel(logging.DEBUG if level == "debug" else logging.INFO)
     logger.propagate = False
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -150,6 +150,16 @@ HttpTimeoutOpt = Annotated[
 DebugOpt = Annotated[
     bool, typer.Option("--debug", help="Log requests and responses (key masked) to stderr.")
 ]
+LogLevelOpt = Annotated[
+    Literal["debug", "info", "warning", "error", "critical"] | None,
+    typer.Option(
+        "--log-level",
+        "-l",
+        case_sensitive=False,
+        show_default=False,
+        help="The official CLI's log levels: debug is --debug, info shows retries.",
+    ),
+]
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour [env: NO_COLOR].")]
 VersionOpt = Annotated[
     bool,
@@ -169,6 +179,7 @@ def root(
     retries: RetriesOpt = None,
     http_timeout: HttpTimeoutOpt = None,
     debug: DebugOpt = False,
+    log_level: LogLevelOpt = None,
     no_color: NoColorOpt = False,
     version: VersionOpt = False,
 ) -> None:
@@ -180,6 +191,9 @@ def root(
         error_boundary,
     )
 
+    level = (log_level or "").lower()
+    debug = debug or level == "debug"
+    log = "debug" if debug else "info" if level == "info" else None
     state = ctx.obj if isinstance(ctx.obj, AppContext) else AppContext()
     state.options = GlobalOptions(
         api_key=api_key,
@@ -190,10 +204,11 @@ def root(
         no_color=no_color,
         retries=retries,
         http_timeout=http_timeout,
+        log=log,
     )
     ctx.obj = state
-    if debug:
-        enable_debug_logging()
+    if log:
+        enable_debug_logging(log)
     ctx.with_resource(error_boundary(state))
 
 

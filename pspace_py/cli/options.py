@@ -45,8 +45,11 @@ FieldsOpt = Annotated[
     typer.Option(
         "--fields",
         "-F",
+        # The brackets say the value may be left out (pspace_py/cli/argv.py reads them): the
+        # official docs write `-F --name ...`, which means the default fields.
+        metavar="[<str>]",
         help="Fields to show, repeatable or comma-separated; dotted paths reach nested "
-        "fields (accelerators.0.name).",
+        "fields (accelerators.0.name). Alone: the default fields.",
     ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only IDs, one per line.")]

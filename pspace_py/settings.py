@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from pspace_py.config import MAX_RETRIES, ConfigFile, stored_setting
@@ -35,11 +36,22 @@ API_KEYS_PAGE = "https://console.paperspace.com/settings/apikeys"
 PROFILE = "profile"
 DEFAULT = "default"
 SANDBOX_DEFAULT = "sandbox default"
+# Keys other Paperspace tools stored, for a real API only (pspace_py/official_login.py): the
+# official CLI's login for its current team, then the older tools' ~/.paperspace/config.json.
+OFFICIAL_LOGIN = "official CLI login"
+LEGACY_LOGIN = "legacy config.json"
 
 # Where each setting comes from, highest first; the first layer that says anything wins.
 PRECEDENCE: dict[str, tuple[str, ...]] = {
     "profile": ("--profile", "PSPACE_PROFILE", DEFAULT),  # default: the file's default_profile
-    "api_key": ("--api-key", "PAPERSPACE_API_KEY", PROFILE, SANDBOX_DEFAULT),
+    "api_key": (
+        "--api-key",
+        "PAPERSPACE_API_KEY",
+        PROFILE,
+        OFFICIAL_LOGIN,
+        LEGACY_LOGIN,
+        SANDBOX_DEFAULT,
+    ),
     "api_url": ("--sandbox", "--api-url", "PSPACE_SANDBOX", "PAPERSPACE_API_URL", PROFILE, DEFAULT),
     "retries": ("--retries", "PSPACE_RETRIES", PROFILE, DEFAULT),
     "http_timeout": ("--http-timeout", "PSPACE_HTTP_TIMEOUT", PROFILE, DEFAULT),
@@ -50,8 +62,8 @@ PRECEDENCE: dict[str, tuple[str, ...]] = {
 class Settings:
     profile: str
     api_key: str | None
-    # Where the key came from: "--api-key", "PAPERSPACE_API_KEY", "profile 'x'",
-    # "sandbox default", or None. Shown by `whoami`; the key itself never is.
+    # Where the key came from: "--api-key", "PAPERSPACE_API_KEY", "profile 'x'", another
+    # tool's file, "sandbox default", or None. Shown by `whoami`; the key itself never is.
     key_source: str | None
     api_url: str
     sandbox: bool
@@ -61,6 +73,8 @@ class Settings:
     http_timeout: float
     # Where the API URL came from: a flag, an env var, "profile 'x'" or "default".
     api_url_source: str = "default"
+    # The PRECEDENCE layer that gave the key (None: no key).
+    key_layer: str | None = None
 
 
 def _truthy(value: str | None) -> bool:
@@ -184,7 +198,7 @@ def resolve_settings(
     if sandbox and api_url and api_url.strip() != SANDBOX_URL_ALIAS:
         raise UsageError("--sandbox and --api-url cannot be used together.")
     url, url_source, use_sandbox = _resolve_url(config, profile_name, flags)
-    key, key_source, team = _resolve_key(config, profile_name, flags, use_sandbox)
+    key = _resolve_key(config, profile_name, flags, use_sandbox)
     timeout = float(_resolve_number("http_timeout", config, profile_name, flags, float))
     if not 0 < timeout <= MAX_HTTP_TIMEOUT:  # also false for nan
         raise UsageError(
@@ -194,11 +208,12 @@ def resolve_settings(
         )
     return Settings(
         profile=profile_name,
-        api_key=key,
-        key_source=key_source,
+        api_key=key.key,
+        key_source=key.source,
+        key_layer=key.layer,
         api_url=url,
         sandbox=use_sandbox,
-        team=team,
+        team=key.team,
         retries=int(_resolve_number("retries", config, profile_name, flags, int)),
         http_timeout=timeout,
         api_url_source=url_source,
@@ -225,32 +240,54 @@ def _resolve_url(
     raise AssertionError("the last layer is the default")  # pragma: no cover
 
 
+class KeyFound(NamedTuple):
+    key: str | None
+    source: str | None  # as `whoami` shows it
+    team: str | None  # when the layer knows it
+    layer: str | None  # the PRECEDENCE layer
+
+
+_NO_KEY = KeyFound(None, None, None, None)
+
+
 def _resolve_key(
     config: ConfigFile, profile_name: str, flags: dict[str, object], use_sandbox: bool
-) -> tuple[str | None, str | None, str | None]:
-    """(key, where it came from, its team when known) from the first layer that has one."""
+) -> KeyFound:
+    """The key from the first layer that has one."""
     for layer in PRECEDENCE["api_key"]:
-        team = None
-        if layer == PROFILE:
-            source = f"profile '{profile_name}'"
-            profile_is_sandbox = (
-                stored_setting(config, profile_name, "api_url") == SANDBOX_URL_ALIAS
-            )
-            if profile_is_sandbox != use_sandbox:
-                continue
-            key = clean_api_key(
-                stored_setting(config, profile_name, "api_key"),
-                f"{source} of {config.path or 'the config file'}",
-            )
-            team = stored_setting(config, profile_name, "team")
-        elif layer == SANDBOX_DEFAULT:
-            source, key = layer, SANDBOX_DEFAULT_KEY if use_sandbox else None
-        else:
-            raw = _env_value(layer) if _is_env(layer) else flags[layer]
-            source, key = layer, clean_api_key(raw if isinstance(raw, str) else None, layer)
-        if key:
-            return key, source, team
-    return None, None, None
+        found = _key_in(layer, config, profile_name, flags, use_sandbox)
+        if found.key:
+            return found
+    return _NO_KEY
+
+
+def _key_in(
+    layer: str, config: ConfigFile, profile_name: str, flags: dict[str, object], sandbox: bool
+) -> KeyFound:
+    if layer == PROFILE:
+        source = f"profile '{profile_name}'"
+        if (stored_setting(config, profile_name, "api_url") == SANDBOX_URL_ALIAS) != sandbox:
+            return _NO_KEY  # a profile's key goes only to the kind of API it was stored for
+        raw = stored_setting(config, profile_name, "api_key")
+        key = clean_api_key(raw, f"{source} of {config.path or 'the config file'}")
+        return KeyFound(key, source, stored_setting(config, profile_name, "team"), layer)
+    if layer in (OFFICIAL_LOGIN, LEGACY_LOGIN):
+        if sandbox:
+            return _NO_KEY  # a real key never goes to the built-in sandbox
+        from pspace_py import official_login
+
+        stored = (
+            official_login.official_cli_key()
+            if layer == OFFICIAL_LOGIN
+            else official_login.legacy_key()
+        )
+        if stored is None:
+            return _NO_KEY
+        return KeyFound(clean_api_key(stored.key, stored.source), stored.source, stored.team, layer)
+    if layer == SANDBOX_DEFAULT:
+        return KeyFound(SANDBOX_DEFAULT_KEY, layer, None, layer) if sandbox else _NO_KEY
+    raw = _env_value(layer) if _is_env(layer) else flags[layer]
+    return KeyFound(clean_api_key(raw if isinstance(raw, str) else None, layer), layer, None, layer)
 
 
 def _resolve_number(

@@ -37,6 +37,8 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(name, raising=False)
     config = tmp_path / "config"
     monkeypatch.setenv("PSPACE_CONFIG_DIR", str(config))
+    # Other Paperspace tools' logins live in ~/.paperspace: never the developer's own.
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("PSPACE_SANDBOX_STATE", str(tmp_path / "sandbox.sqlite3"))
     monkeypatch.setenv("COLUMNS", "200")
     return config

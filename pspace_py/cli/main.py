@@ -23,8 +23,8 @@ LAZY_COMMANDS: dict[str, Lazy] = {
     name: Lazy(module, help_line, attribute)
     for name, (module, attribute, help_line) in {
         "login": ("pspace_py.cli.auth", "login_app", "Store an API key in a profile."),
-        "logout": ("pspace_py.cli.auth", "logout_app", "Forget stored API keys."),
-        "whoami": ("pspace_py.cli.auth", "whoami_app", "Show the team, user and key source."),
+        "logout": ("pspace_py.cli.logout", "logout_app", "Forget stored API keys."),
+        "whoami": ("pspace_py.cli.whoami", "whoami_app", "Show the team, user and key source."),
         "machine": ("pspace_py.cli.machine", "app", "Create, list, start, stop, resize machines."),
         "machine-event": ("pspace_py.cli.machine_event", "app", "Follow machine events."),
         "snapshot": ("pspace_py.cli.snapshot", "app", "Snapshot and restore machine disks."),

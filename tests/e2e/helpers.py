@@ -65,8 +65,9 @@ class Result(NamedTuple):
 def base_env(home: Path) -> dict[str, str]:
     """The parent's environment without pspace settings, with every user dir under `home`.
 
-    No `CI`, so that "no prompt" is decided by stdin not being a terminal; XDG dirs in `home`
-    so the completion cache and `--sandbox` state never touch the real user's files.
+    No `CI`, so that "no prompt" is decided by stdin not being a terminal; `HOME` and the XDG
+    dirs in `home` so the completion cache, `--sandbox` state and ~/.paperspace (the official
+    CLI's login) are never the real user's files.
     """
     env = {
         name: value
@@ -75,6 +76,7 @@ def base_env(home: Path) -> dict[str, str]:
     }
     env.update(
         {
+            "HOME": str(home),  # ~/.paperspace: other Paperspace tools' logins
             "PSPACE_CONFIG_DIR": str(home / "config"),
             "PSPACE_SANDBOX_STATE": str(home / "sandbox.sqlite3"),
             "PSPACE_POLL_INTERVAL": "0.05",

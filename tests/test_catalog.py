@@ -22,7 +22,7 @@ from pspace_py.catalog import (
 
 CPU_LABELS = {f"C{n}" for n in range(1, 11)}
 SINGLE_GPU_LABELS = {
-    "GPU+", "P4000", "P5000", "P6000", "RTX4000", "RTX5000", "A4000", "A5000", "A6000",
+    "GPU+", "M4000", "P4000", "P5000", "P6000", "RTX4000", "RTX5000", "A4000", "A5000", "A6000",
     "V100", "V100-32G", "A100", "A100-80G", "H100",
 }  # fmt: skip
 MULTI_GPU_LABELS = {
@@ -37,6 +37,10 @@ LINUX_TEMPLATE_IDS = {
     "t0nspur5", "tkni3aa4", "t17d1a6i", "tz0ireoj", "tvimtol9", "t7vp562h", "tilqt47t",
     "tqqsxr6b", "twnlo3zj", "t9taj00e", "t04azgph",
 }  # fmt: skip
+# In the real `pspace os-template list` of Nov 2024 (TPL-LIST); retired for users who joined
+# after 1 Jul 2024 (DO-CORE), which the sandbox's user (2024-01-01) did not.
+WINDOWS_TEMPLATE_IDS = {"tk9izniv", "taoz1uxr", "tnr2oh1m", "tv00h6iv", "tl1h5hec", "ta1b3le7"}
+ALL_LABELS = CPU_LABELS | SINGLE_GPU_LABELS | MULTI_GPU_LABELS
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +229,8 @@ def test_filter_machine_types(catalog: Catalog) -> None:
     cheap_gpus_ams = catalog.filter_machine_types(
         region="ams1", kind="gpu", max_hourly=Decimal("0.60")
     )
-    assert {item.label for item in cheap_gpus_ams} == {"GPU+", "P4000", "RTX4000"}
+    # M4000 is GPU+ by its GPU's name (cloudypad's label; DO-PRICING "GPU+ (M4000)").
+    assert {item.label for item in cheap_gpus_ams} == {"GPU+", "M4000", "P4000", "RTX4000"}
     cpus = catalog.filter_machine_types(kind="cpu")
     assert {item.label for item in cpus} == CPU_LABELS
 
@@ -274,8 +279,9 @@ def test_other_price_tables(catalog: Catalog) -> None:
 # -- OS templates ------------------------------------------------------------------------------
 
 
-def test_linux_templates_present(catalog: Catalog) -> None:
-    assert {template.id for template in catalog.os_templates} == LINUX_TEMPLATE_IDS
+def test_templates_of_the_real_list_present(catalog: Catalog) -> None:
+    ids = {template.id for template in catalog.os_templates}
+    assert ids == LINUX_TEMPLATE_IDS | WINDOWS_TEMPLATE_IDS
 
 
 def test_every_template_machine_type_exists(catalog: Catalog) -> None:
@@ -297,7 +303,9 @@ def test_template_rules(catalog: Catalog) -> None:
     u20_desktop = catalog.os_template("tz0ireoj")
     assert cpu_server is not None
     assert u20_desktop is not None
-    assert set(cpu_server.machine_types) == CPU_LABELS
+    # Public automation creates GPU machines with the Ubuntu Server templates (cloudypad's
+    # RTX4000 default, Paperspace/cli#78's P4000); nothing restricts them to CPU types.
+    assert set(cpu_server.machine_types) == ALL_LABELS
     assert "A100-80G" in u20_desktop.machine_types
     assert "H100" not in u20_desktop.machine_types
 
@@ -306,9 +314,53 @@ def test_templates_for(catalog: Catalog) -> None:
     h100_templates = {template.id for template in catalog.templates_for("h100")}
     assert {"tilqt47t", "t7vp562h", "t17d1a6i"} <= h100_templates
     assert "tz0ireoj" not in h100_templates
-    assert "t0nspur5" not in h100_templates
+    assert "t0nspur5" in h100_templates
     assert {template.id for template in catalog.templates_for("C5")} >= {"t0nspur5", "tkni3aa4"}
     assert catalog.templates_for("B200") == ()
+
+
+def test_template_labels_are_the_real_lists(catalog: Catalog) -> None:
+    """`operatingSystemLabel` as the real list prints it (TPL-LIST, Nov 2024)."""
+    for template_id in ("tvimtol9", "t7vp562h", "tilqt47t", "tqqsxr6b"):
+        template = catalog.os_template(template_id)
+        assert template is not None
+        assert template.operating_system_label == "Ubuntu 22.04"
+    windows = catalog.os_template("tnr2oh1m")
+    assert windows is not None
+    assert windows.operating_system_label == "Windows 10 (Server 2022) - Licensed"
+    assert windows.agent_type == "WindowsDesktop"
+
+
+def test_every_machine_type_and_template_names_its_sources() -> None:
+    data = raw_catalog_json()
+    keys = set(data["sources"])  # type: ignore[arg-type]
+    for item in [*data["machineTypes"], *data["osTemplates"]]:  # type: ignore[misc]
+        assert item["sources"], item.get("label", item.get("id"))
+        assert set(item["sources"]) <= keys, item.get("label", item.get("id"))
+    for where in data["sources"].values():  # type: ignore[union-attr]
+        assert where["what"]
+        assert where["where"]
+
+
+def test_m4000_is_the_gpu_plus_machine(catalog: Catalog) -> None:
+    m4000, gpu_plus = catalog.machine_type("M4000"), catalog.machine_type("GPU+")
+    assert m4000 is not None
+    assert gpu_plus is not None
+    assert (m4000.cpus, m4000.ram_gib, m4000.gpu, m4000.hourly, m4000.regions) == (
+        gpu_plus.cpus,
+        gpu_plus.ram_gib,
+        gpu_plus.gpu,
+        gpu_plus.hourly,
+        gpu_plus.regions,
+    )
+
+
+def test_sizes_the_api_accepts(catalog: Catalog) -> None:
+    """The real openapi.json's `diskSize` and shared-drive `size` enums (SPEC-JSON)."""
+    spec = (50, 100, 250, 500, 1000, 2000, 4000, 8000, 12000, 16000)
+    assert catalog.accepted_disk_sizes == spec
+    assert catalog.accepted_shared_drive_sizes == (*spec, 80000)  # + DO-PRICING's 80 TB
+    assert catalog.disk_sizes == (50, 100, 250, 500, 1000, 2000)  # the priced ones
 
 
 def test_template_fields(catalog: Catalog) -> None:

@@ -71,6 +71,10 @@ def catalog_from_json(data: Mapping[str, Any]) -> Catalog:
             snapshots=tuple(_storage_from_json(item) for item in data["snapshots"]),
             custom_templates=tuple(_storage_from_json(item) for item in data["customTemplates"]),
             shared_drives=tuple(_storage_from_json(item) for item in data["sharedDrives"]),
+            disk_sizes_accepted=tuple(int(size) for size in data.get("diskSizesGb", ())),
+            shared_drive_sizes_accepted=tuple(
+                int(size) for size in data.get("sharedDriveSizesGb", ())
+            ),
         )
     except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
         raise CatalogError(f"bundled catalog {_DATA_FILE} is invalid: {exc!r}") from exc

@@ -97,6 +97,9 @@ class Catalog:
     shared_drives: tuple[StoragePrice, ...]
     notes: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
     schema_version: int = 1
+    # Sizes the API accepts (GB), whether or not a price is known for them.
+    disk_sizes_accepted: tuple[int, ...] = ()
+    shared_drive_sizes_accepted: tuple[int, ...] = ()
     # The override file applied on top of the bundled data, if any.
     override_path: Path | None = None
     _labels_exact: dict[str, MachineType] = field(init=False, repr=False, compare=False, hash=False)
@@ -176,6 +179,16 @@ class Catalog:
     @property
     def disk_sizes(self) -> tuple[int, ...]:
         return tuple(disk.size_gb for disk in self.disks)
+
+    @property
+    def accepted_disk_sizes(self) -> tuple[int, ...]:
+        """The machine disk sizes the API accepts: the listed ones and every priced one."""
+        return tuple(sorted({*self.disk_sizes_accepted, *self.disk_sizes}))
+
+    @property
+    def accepted_shared_drive_sizes(self) -> tuple[int, ...]:
+        priced = (price.size_gb for price in self.shared_drives)
+        return tuple(sorted({*self.shared_drive_sizes_accepted, *priced}))
 
     def disk_price(self, size_gb: int) -> StoragePrice | None:
         return _price_for_size(self.disks, size_gb)

@@ -143,8 +143,8 @@ def create_drive(
 
 
 def _check_size(state: AppContext, size_gb: int) -> None:
-    """Shared drives come in the catalog's sizes only; refuse others before any request."""
-    sizes = [price.size_gb for price in state.catalog().shared_drives]
+    """Shared drives come in the sizes the API takes only; refuse others before any request."""
+    sizes = state.catalog().accepted_shared_drive_sizes
     if sizes and size_gb not in sizes:
         raise UsageError(
             f"Shared drives cannot be {size_gb} GB.",

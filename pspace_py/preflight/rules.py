@@ -164,12 +164,12 @@ def _some(labels: Sequence[str]) -> str:
 
 
 def disk_check(catalog: Catalog, size_gb: int, *, minimum: int | None = None) -> Check:
-    if size_gb not in catalog.disk_sizes:
-        sizes = ", ".join(str(size) for size in catalog.disk_sizes)
+    if size_gb not in catalog.accepted_disk_sizes:
+        sizes = ", ".join(str(size) for size in catalog.accepted_disk_sizes)
         message = f"Disk size {size_gb} GB is not offered."
         return failed("disk size", message, f"use one of: {sizes}")
     if minimum is not None and size_gb < minimum:
-        larger = [size for size in catalog.disk_sizes if size >= minimum]
+        larger = [size for size in catalog.accepted_disk_sizes if size >= minimum]
         fix = f"use --disk-size {larger[0]} or more" if larger else "use a larger disk"
         message = f"The template needs at least {minimum} GB; {size_gb} GB is too small."
         return failed("disk size", message, fix)

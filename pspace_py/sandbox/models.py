@@ -1,9 +1,10 @@
 """Request bodies and list queries as pydantic models (the contract's §4.2 and §4.3).
 
 Bodies are validated strictly, like the real API's schemas: a string where a number belongs, or
-`1` where a boolean belongs, is a 400 naming the field. Unknown keys are ignored (the real API
-strips them), except the create-only keys sent to `machines-update`, which are refused so a
-client that tries to move a machine to another region learns that it cannot.
+`1` where a boolean belongs, is a 400 naming the field; a number is a JSON number, so `50.0` is
+`50`. Unknown keys are ignored (the real API strips them: its documented examples send extra
+keys), the create-only keys sent to `machines-update` included. Bounds are the spec's: it gives
+none for `autoShutdownTimeout` and `autoSnapshotSaveCount` beyond being numbers.
 Query strings are all text, so list queries are validated in lax mode (`limit=20` is a number).
 """
 
@@ -12,14 +13,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 NonEmpty = Annotated[str, StringConstraints(min_length=1, max_length=512)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 PublicIpType = Literal["static", "dynamic", "none"]
 SnapshotFrequency = Literal["hourly", "daily", "weekly", "monthly"]
-ShutdownHours = Annotated[float, Field(gt=0, le=168)]
-SaveCount = Annotated[int, Field(ge=0, le=10)]
+
+
+def _whole_if_integral(value: float) -> float | int:
+    # JSON has one number type: 50.0 and 50 are the same size.
+    return int(value) if value.is_integer() else value
+
+
+# Sizes in GB: which ones the API takes is the catalog's (`state.machine_specs`).
+SizeGb = Annotated[float, Field(gt=0), AfterValidator(_whole_if_integral)]
+ShutdownHours = Annotated[float, Field(gt=0), AfterValidator(_whole_if_integral)]
+SaveCount = Annotated[float, Field(ge=0), AfterValidator(_whole_if_integral)]
 
 
 class Body(BaseModel):
@@ -46,7 +56,7 @@ class MachineCreate(MachineSettings):
     machineType: NonEmpty
     templateId: NonEmpty
     region: NonEmpty
-    diskSize: int
+    diskSize: SizeGb
     takeInitialSnapshot: bool | None = None
     startupScriptId: NonEmpty | None = None
     emailPassword: bool | None = None
@@ -58,21 +68,8 @@ class MachineCreate(MachineSettings):
 class MachineUpdate(MachineSettings):
     name: Name | None = None
     machineType: NonEmpty | None = None
-    diskSize: int | None = None
+    diskSize: SizeGb | None = None
     restorePointSnapshotId: NonEmpty | None = None
-
-
-# Keys machines-create takes that machines-update does not (contract §4.3).
-CREATE_ONLY_MACHINE_FIELDS = (
-    "region",
-    "templateId",
-    "startupScriptId",
-    "emailPassword",
-    "startOnCreate",
-    "enableNvlink",
-    "accessorIds",
-    "takeInitialSnapshot",
-)
 
 
 class SnapshotCreate(Body):
@@ -170,7 +167,7 @@ class SharedDriveCreate(Body):
     name: Name
     networkId: NonEmpty
     region: NonEmpty
-    size: int
+    size: SizeGb
 
 
 # ---------------------------------------------------------------------------------------------

@@ -130,7 +130,8 @@ def test_2_usage_bad_disk_size_is_caught_before_any_request(
     result = pspace(*CREATE[:-1], "51", "-n", "odd-disk", "--yes")
     assert result.code == 2
     assert result.error_line == (
-        "Error: Disk size 51 GB is not offered. Use one of: 50, 100, 250, 500, 1000, 2000."
+        "Error: Disk size 51 GB is not offered. Use one of: 50, 100, 250, 500, 1000, 2000, 4000, "
+        "8000, 12000, 16000."
     )
     assert api_calls(sandbox) == []
 

@@ -66,7 +66,7 @@ def check_create(state: AppContext, request: MachineRequest, *, every: bool = Fa
     region = _region(catalog, request.region, report)
     if machine_type is not None and region is not None:
         report.add(rules.region_offer_check(machine_type, region))
-    if request.disk_size not in catalog.disk_sizes:
+    if request.disk_size not in catalog.accepted_disk_sizes:
         report.add(rules.disk_check(catalog, request.disk_size))
     if not every and not report.passed:
         return CreatePlan(report, machine_type, region, None, None, None)
@@ -82,7 +82,7 @@ def check_create(state: AppContext, request: MachineRequest, *, every: bool = Fa
         )
     elif region is not None:
         report.add(rules.template_check(catalog, template, machine_type, region))
-    if request.disk_size in catalog.disk_sizes:
+    if request.disk_size in catalog.accepted_disk_sizes:
         minimum = template.default_size_gb if template is not None else None
         report.add(rules.disk_check(catalog, request.disk_size, minimum=minimum))
     network = _network(client, request, region, report, catalog)

@@ -6,13 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pspace_py.sandbox.context import Ctx
-from pspace_py.sandbox.errors import bad_request
-from pspace_py.sandbox.models import (
-    CREATE_ONLY_MACHINE_FIELDS,
-    MachineCreate,
-    MachineUpdate,
-    list_query_model,
-)
+from pspace_py.sandbox.models import MachineCreate, MachineUpdate, list_query_model
 from pspace_py.sandbox.state import lists, machines
 from pspace_py.sandbox.state.kinds import MACHINE
 
@@ -35,14 +29,6 @@ def create_machine(ctx: Ctx) -> Any:
 
 
 def update_machine(ctx: Ctx) -> Any:
-    sent = ctx.body if isinstance(ctx.body, dict) else {}
-    refused = [key for key in CREATE_ONLY_MACHINE_FIELDS if key in sent]
-    if refused:
-        names = ", ".join(f"`{key}`" for key in refused)
-        raise bad_request(
-            f"{names} can only be set when a machine is created.",
-            issues=[f"`{key}` cannot be changed after creation" for key in refused],
-        )
     machine, event = machines.update(ctx.tx, ctx.params["id"], ctx.parse(MachineUpdate))
     if event is None:
         # A synchronous change: the contract's one wrapper whose `event` may be left out.

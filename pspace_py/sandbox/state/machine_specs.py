@@ -16,6 +16,7 @@ from pspace_py.sandbox.state.tx import Record, Tx
 SETTINGS = (
     "autoShutdownEnabled",
     "autoShutdownForce",
+    "autoShutdownTimeout",
     "autoSnapshotEnabled",
     "autoSnapshotFrequency",
     "autoSnapshotSaveCount",
@@ -41,13 +42,16 @@ def check_offered_in_region(tx: Tx, machine_type: MachineType, region_code: str)
         )
 
 
-def check_disk_size(tx: Tx, size_gb: int, *, minimum: int | None = None) -> None:
-    sizes = tx.catalog.disk_sizes
+def check_disk_size(tx: Tx, size_gb: float, *, minimum: int | None = None) -> int:
+    """The size, when the API accepts it (the real openapi.json's enum, in the catalog) and it
+    holds at least the template's own disk."""
+    sizes = tx.catalog.accepted_disk_sizes
     if size_gb not in sizes:
         offered = ", ".join(str(size) for size in sizes)
         raise bad_request(f"`diskSize` must be one of {offered} (GB), not {size_gb}.")
     if minimum is not None and size_gb < minimum:
         raise bad_request(f"`diskSize` must be at least {minimum} GB for this template.")
+    return int(size_gb)
 
 
 def spec_fields(tx: Tx, machine_type: MachineType, disk_size_gb: int) -> dict[str, Any]:
@@ -137,8 +141,6 @@ def apply_settings(record: Record, body: MachineCreate | MachineUpdate) -> None:
         value = getattr(body, key)
         if value is not None:
             record[key] = value
-    if body.autoShutdownTimeout is not None:
-        record["autoShutdownTimeout"] = _number(body.autoShutdownTimeout)
 
 
 def planned_resize(tx: Tx, record: Record, body: MachineUpdate) -> tuple[MachineType, int] | None:
@@ -167,10 +169,10 @@ def planned_resize(tx: Tx, record: Record, body: MachineUpdate) -> tuple[Machine
                 f"{new_type.label}; it runs on: {allowed}."
             )
     if disk != record["diskSizeGb"]:
-        check_disk_size(tx, disk)
+        disk = check_disk_size(tx, disk)
         if disk < record["diskSizeGb"]:
             raise bad_request(
                 f"Disks can only grow: machine {record['id']} has {record['diskSizeGb']} GB, "
                 f"so `diskSize` {disk} is refused."
             )
-    return new_type, disk
+    return new_type, int(disk)

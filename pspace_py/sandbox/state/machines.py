@@ -35,11 +35,11 @@ def create(tx: Tx, body: MachineCreate) -> tuple[Record, Record]:
     machine_specs.check_offered_in_region(tx, machine_type, region.code)
     template = templates.resolve(tx, body.templateId, region.code)
     templates.check_allows(template, machine_type)
-    machine_specs.check_disk_size(tx, body.diskSize, minimum=template.default_size_gb)
+    disk_size_gb = machine_specs.check_disk_size(
+        tx, body.diskSize, minimum=template.default_size_gb
+    )
     network = networks.in_region(tx, body.networkId, region.code) if body.networkId else None
     script = tx.get(STARTUP_SCRIPT, body.startupScriptId) if body.startupScriptId else None
-    if body.enableNvlink and not machine_type.nvlink:
-        raise bad_request(f"Machine type {machine_type.label} does not support NVLink.")
     accessors = users.members_to_grant(tx, body.accessorIds)
 
     machine_id = tx.new_id(MACHINE, tx.ids.machine_id)
@@ -50,7 +50,7 @@ def create(tx: Tx, body: MachineCreate) -> tuple[Record, Record]:
         machine_type=machine_type,
         region_code=region.code,
         template=template,
-        disk_size_gb=body.diskSize,
+        disk_size_gb=disk_size_gb,
         public_ip_type=body.publicIpType or DEFAULT_PUBLIC_IP_TYPE,
         state="off",
     )

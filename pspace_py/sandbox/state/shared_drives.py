@@ -9,10 +9,11 @@ from pspace_py.sandbox.state.kinds import SHARED_DRIVE
 from pspace_py.sandbox.state.tx import Record, Tx
 
 
-def create(tx: Tx, *, name: str, network_id: str, region: str, size_gb: int) -> Record:
+def create(tx: Tx, *, name: str, network_id: str, region: str, size_gb: float) -> Record:
     account.require_good_standing(tx, "create a shared drive")
     code = tx.region(region).code
-    sizes = [price.size_gb for price in tx.catalog.shared_drives]
+    # The real openapi.json's enum plus the priced sizes (the docs' own example is 50 GB).
+    sizes = tx.catalog.accepted_shared_drive_sizes
     if size_gb not in sizes:
         offered = ", ".join(str(size) for size in sizes)
         raise bad_request(f"`size` must be one of {offered} (GB), not {size_gb}.")
@@ -24,7 +25,7 @@ def create(tx: Tx, *, name: str, network_id: str, region: str, size_gb: int) -> 
         "name": name,
         "networkId": network["id"],
         "region": code,
-        "sizeGb": size_gb,
+        "sizeGb": int(size_gb),
         "mountPoint": f"//{host}/{drive_id}",
         "hostIp": host,
         "username": f"{drive_id}-user",

@@ -12,13 +12,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PROG = "pspace"
-COMPLETE_VAR = "_PSPACE_COMPLETE"
-SHELLS = {
-    "bash": "pspace.bash",
-    "zsh": "_pspace.zsh",
-    "fish": "pspace.fish",
-    "powershell": "pspace.ps1",
-}
 
 
 def cli_reference() -> str:
@@ -37,14 +30,12 @@ def cli_reference() -> str:
 
 
 def completion_scripts() -> dict[str, str]:
-    from typer._completion_shared import get_completion_script
+    # The same text `pspace completion SHELL` prints.
+    from pspace_py import completion_scripts
 
     return {
-        f"completions/{file_name}": get_completion_script(
-            prog_name=PROG, complete_var=COMPLETE_VAR, shell=shell
-        ).rstrip()
-        + "\n"
-        for shell, file_name in SHELLS.items()
+        f"completions/{file_name}": completion_scripts.script(shell)
+        for shell, file_name in completion_scripts.SHELLS.items()
     }
 
 

@@ -43,10 +43,18 @@ LAZY_COMMANDS: dict[str, Lazy] = {
         "config": ("pspace_py.cli.config_cmd", "app", "Show and change profile settings."),
         "sandbox": ("pspace_py.cli.sandbox", "app", "Run the local sandbox API."),
         "user": ("pspace_py.cli.users", "app", "List your team's members; make admins."),
+        "completion": (
+            "pspace_py.cli.utility",
+            "completion_app",
+            "Print the shell completion script.",
+        ),
+        "upgrade": ("pspace_py.cli.utility", "upgrade_app", "Say how to upgrade pspace-py."),
+        "docs": ("pspace_py.cli.utility", "docs_app", "Open Paperspace's documentation."),
+        "console": ("pspace_py.cli.utility", "console_app", "Open the Paperspace console."),
     }.items()
 }
 # The official CLI's names, kept so its scripts keep working.
-ALIASES = {"private-network": "network", "public-ip": "ip"}
+ALIASES = {"private-network": "network", "public-ip": "ip", "template": "custom-template"}
 
 
 class RootGroup(LazyGroup):

@@ -37,6 +37,17 @@ def group(help_text: str, *, lazy: Mapping[str, Lazy] | None = None) -> typer.Ty
     return LazyTyper(lazy=lazy, **settings)
 
 
+def command_app(help_text: str) -> typer.Typer:
+    """A Typer app holding one command, with the project's settings: Typer turns it into a
+    plain command (``pspace docs``, not a group)."""
+    return typer.Typer(
+        help=help_text,
+        rich_markup_mode=HELP_MARKUP,  # type: ignore[arg-type]
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+
+
 JsonOpt = Annotated[
     bool, typer.Option("--json", "-j", help="Print the API's JSON (stable, documented) to stdout.")
 ]

@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from pspace_py.cli.context import app_context
-from pspace_py.cli.options import HELP_MARKUP, JsonOpt
+from pspace_py.cli.options import JsonOpt, command_app
 from pspace_py.errors import PspaceError, RefusedError
 
 DOCS_URL = "https://docs.digitalocean.com/products/paperspace/"  # Paperspace's docs moved here
@@ -26,20 +26,10 @@ DOCS_URL_VARIABLE = "PAPERSPACE_DOCS_URL"
 CONSOLE_URL_VARIABLE = "PAPERSPACE_CONSOLE_URL"
 
 
-def _command_app(help_text: str) -> typer.Typer:
-    """A Typer app holding one command: Typer turns it into a plain command."""
-    return typer.Typer(
-        help=help_text,
-        rich_markup_mode=HELP_MARKUP,  # type: ignore[arg-type]
-        pretty_exceptions_enable=False,
-        add_completion=False,
-    )
-
-
-completion_app = _command_app("Print the shell completion script.")
-upgrade_app = _command_app("Say how to upgrade pspace-py.")
-docs_app = _command_app("Open Paperspace's documentation.")
-console_app = _command_app("Open the Paperspace console.")
+completion_app = command_app("Print the shell completion script.")
+upgrade_app = command_app("Say how to upgrade pspace-py.")
+docs_app = command_app("Open Paperspace's documentation.")
+console_app = command_app("Open the Paperspace console.")
 
 
 # -- completion ----------------------------------------------------------------------------------

@@ -7,10 +7,11 @@ Machines are named by ID or exact name, users by ID, email or full name.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 import typer
 
+from pspace_py.api.decode import JsonObject
 from pspace_py.api.machine_accessors import MachineAccessorsApi
 from pspace_py.cli.context import AppContext, app_context
 from pspace_py.cli.listing import order_by_option, paging, show_list
@@ -37,13 +38,30 @@ app = group("Who may use a machine: the team members given access to it.")
 OrderOpt = Annotated[Literal["id"] | None, order_by_option("id")]
 
 
-def _machine_and_access(
-    state: AppContext, ref: str
-) -> tuple[dict[str, object], MachineAccessorsApi]:
+class _Access(NamedTuple):
+    machine: JsonObject
+    api: MachineAccessorsApi
+
+
+class _Grant(NamedTuple):
+    machine: JsonObject
+    api: MachineAccessorsApi
+    member: JsonObject  # the user's team membership
+    user_id: str
+
+
+def _access(state: AppContext, ref: str) -> _Access:
     from pspace_py.cli.machine._app import resolve_machine
 
     machine = resolve_machine(state.client(), ref)
-    return machine, MachineAccessorsApi(state.client(), str(machine["id"]))
+    return _Access(machine, MachineAccessorsApi(state.client(), str(machine["id"])))
+
+
+def _grant(state: AppContext, machine_ref: str, user_ref: str) -> _Grant:
+    """The machine and the member, both resolved before anything changes."""
+    machine, api = _access(state, machine_ref)
+    member = Directory(team_users(state)).find(user_ref)
+    return _Grant(machine, api, member, str(member["user"]["id"]))
 
 
 @app.command("list")
@@ -64,7 +82,7 @@ def list_access(
     """List the users with access to a machine."""
     state = app_context(ctx)
     out = state.output(json_mode=json_, fields=fields, quiet=quiet, no_header=no_header)
-    target, access = _machine_and_access(state, machine)
+    target, access = _access(state, machine)
     show_list(
         out,
         access,
@@ -90,12 +108,11 @@ def add_access(
     """Give a team member access to a machine."""
     state = app_context(ctx)
     out = state.output(json_mode=json_, fields=fields, quiet=quiet)
-    target, access = _machine_and_access(state, machine)
-    member = Directory(team_users(state)).find(user)
-    user_id = str(member["user"]["id"])
-    state.operation = f"machine access add ({user_id} to machine {target['id']})"
-    accessor = access.add(user_id)
-    out.note(f"{describe(member)} can use machine {label(target)}.", success=True)
+    grant = _grant(state, machine, user)
+    target = grant.machine
+    state.operation = f"machine access add ({grant.user_id} to machine {target['id']})"
+    accessor = grant.api.add(grant.user_id)
+    out.note(f"{describe(grant.member)} can use machine {label(target)}.", success=True)
     out.resource(accessor, access_columns.ACCESSOR, key="user.id")
 
 
@@ -112,17 +129,14 @@ def remove_access(
     """Take a user's access to a machine away (asks first)."""
     state = app_context(ctx)
     out = state.output(json_mode=json_, fields=fields, quiet=quiet)
-    target, access = _machine_and_access(state, machine)
-    member = Directory(team_users(state)).find(user)
-    user_id = str(member["user"]["id"])
+    grant = _grant(state, machine, user)
+    whose = f"{describe(grant.member)}'s access to machine {label(grant.machine)}"
     confirm_destructive(
         out,
         yes=yes,
-        action=f"remove {describe(member)}'s access to machine {label(target)}",
+        action=f"remove {whose}",
         consequence="They can no longer use it; they stay on the team.",
     )
-    state.operation = f"machine access remove ({user_id} from machine {target['id']})"
-    answer = access.remove(user_id)
-    out.removed(
-        answer, f"Removed {describe(member)}'s access to machine {label(target)}.", key="user.id"
-    )
+    state.operation = f"machine access remove ({grant.user_id} from {grant.machine['id']})"
+    answer = grant.api.remove(grant.user_id)
+    out.removed(answer, f"Removed {whose}.", key="user.id")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pspace_py.cli.context import AppContext, app_context
-from pspace_py.cli.options import HELP_MARKUP, JsonOpt
+from pspace_py.cli.options import JsonOpt, command_app
 from pspace_py.errors import NotLoggedInError, UsageError
 
 if TYPE_CHECKING:
@@ -22,16 +22,6 @@ if TYPE_CHECKING:
     from pspace_py.settings import Settings
 
 API_KEYS_PAGE = "https://console.paperspace.com/settings/apikeys"
-
-
-def command_app(help_text: str) -> typer.Typer:
-    """A Typer app holding one command: Typer turns it into a plain command."""
-    return typer.Typer(
-        help=help_text,
-        rich_markup_mode=HELP_MARKUP,  # type: ignore[arg-type]
-        pretty_exceptions_enable=False,
-        add_completion=False,
-    )
 
 
 login_app = command_app("Store an API key in a profile.")

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pspace_py.cli.auth import API_KEYS_PAGE, command_app
+from pspace_py.cli.auth import API_KEYS_PAGE
 from pspace_py.cli.context import AppContext, app_context
+from pspace_py.cli.options import command_app
 from pspace_py.errors import UsageError
 from pspace_py.output.format import plural
 

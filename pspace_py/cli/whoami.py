@@ -6,9 +6,9 @@ from typing import Any
 
 import typer
 
-from pspace_py.cli.auth import API_KEYS_PAGE, command_app, email_of, shown_url
+from pspace_py.cli.auth import API_KEYS_PAGE, email_of, shown_url
 from pspace_py.cli.context import app_context
-from pspace_py.cli.options import JsonOpt
+from pspace_py.cli.options import JsonOpt, command_app
 from pspace_py.errors import NotLoggedInError
 
 whoami_app = command_app("Show the team, user and key source.")

@@ -243,9 +243,9 @@ def test_stop_wait_then_start_wait(pspace: Invoke) -> None:
     assert started["data"]["state"] == "ready"
 
 
-def test_start_of_a_running_machine_is_refused(pspace: Invoke) -> None:
-    create(pspace, "web-1", "--wait")
-    run = pspace("machine", "start", "web-1")
+def test_restart_of_an_off_machine_is_refused(pspace: Invoke) -> None:
+    create(pspace, "web-1", "--no-start-on-create", "--wait")
+    run = pspace("machine", "restart", "web-1")
     assert run.exit_code == 5
     assert "HTTP 400" in run.stderr
 
@@ -333,7 +333,7 @@ def test_bulk_stop_by_glob_reports_each_machine(pspace: Invoke) -> None:
 def test_bulk_with_one_failure_exits_9(pspace: Invoke) -> None:
     create(pspace, "a", "--wait")
     create(pspace, "b", "--no-start-on-create", "--wait")
-    run = pspace("machine", "stop", "a", "b")
+    run = pspace("machine", "restart", "a", "b")
     assert run.exit_code == 9
     assert "1 of 2 machines failed" in run.stderr
 
@@ -416,8 +416,8 @@ def test_ssh_says_why_it_cannot_connect(pspace: Invoke, monkeypatch: pytest.Monk
 
 
 def test_api_errors_name_the_status_code_and_request(pspace: Invoke) -> None:
-    create(pspace, "web-1", "--wait")
-    run = pspace("machine", "start", "web-1")
+    create(pspace, "web-1", "--no-start-on-create", "--wait")
+    run = pspace("machine", "restart", "web-1")
     assert run.exit_code == 5
     [line] = run.stderr.strip().splitlines()
     assert "(HTTP 400 BAD_REQUEST, request sandbox-" in line

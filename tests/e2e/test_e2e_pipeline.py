@@ -88,5 +88,5 @@ def test_the_readme_ci_pipeline_runs_as_written(tmp_path: Path) -> None:
     assert re.search(r"^NAME\s+ci-runner$", after, re.MULTILINE)  # the stopped machine
     assert re.search(r"^STATE\s+off$", after, re.MULTILINE)
     assert re.search(r"^ps\w+\s+ci-runner\s+ok\b", after, re.MULTILINE)  # the deactivate table
-    assert re.search(r"^ok\s+ps\w+ \(ci-runner\): deactivate$", stderr, re.MULTILINE)
+    assert re.search(r"^ok\s+ps\w+ \(ci-runner\): deactivate done$", stderr, re.MULTILINE)
     assert "Error" not in stderr

@@ -171,13 +171,13 @@ def test_4_not_found(pspace: Pspace) -> None:
 
 
 def test_5_refused_by_the_api_state(pspace: Pspace) -> None:
-    machine = create(pspace, "running", "--wait")
-    result = pspace("machine", "start", "running")
+    machine = create(pspace, "running", "--no-start-on-create", "--wait")
+    result = pspace("machine", "restart", "running")
     assert result.code == 5, result.describe()
     assert "(HTTP 400" in result.error_line
     assert result.stdout == ""
     shown = pspace("machine", "get", machine["id"], "--json").json()
-    assert shown["state"] == "ready"
+    assert shown["state"] == "off"
 
 
 def test_5_destructive_without_yes_and_without_a_terminal(
@@ -269,18 +269,18 @@ def test_9_partial_failure_of_a_bulk_action(pspace: Pspace) -> None:
     off = create(pspace, "was-off", "--wait")
     assert pspace("machine", "stop", "was-off", "--wait").code == 0
     on = create(pspace, "was-on", "--wait")
-    result = pspace("machine", "start", "was-off", "was-on", "--json")
+    result = pspace("machine", "restart", "was-on", "was-off", "--json")
     assert result.code == 9, result.describe()
     outcomes = {item["name"]: item for item in result.json()}
-    assert outcomes["was-off"]["ok"] is True
-    assert outcomes["was-on"]["ok"] is False
-    assert outcomes["was-on"]["error"]["exitCode"] == 5
+    assert outcomes["was-on"]["ok"] is True
+    assert outcomes["was-off"]["ok"] is False
+    assert outcomes["was-off"]["error"]["exitCode"] == 5
     assert result.error_line == (
-        "Error: 1 of 2 machines failed to start. "
-        "See the lines above; run the command again for the failed ones."
+        "Error: 1 of 2 machines failed to restart. "
+        f"See the lines above; for those: 'pspace machine restart {off['id']} --wait'."
     )
-    assert f"ok    {off['id']} (was-off): start" in result.stderr_lines
-    assert any(line.startswith(f"fail  {on['id']} (was-on): ") for line in result.stderr_lines)
+    assert f"ok    {on['id']} (was-on): restart requested" in result.stderr_lines
+    assert any(line.startswith(f"fail  {off['id']} (was-off): ") for line in result.stderr_lines)
 
 
 # -- 130 --------------------------------------------------------------------------------------

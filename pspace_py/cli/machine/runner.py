@@ -1,0 +1,126 @@
+"""Run a power action on the selected machines: one with a live line, many in parallel with a
+result each (and, with ``--wait``, a live table); "already off" is a success everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pspace_py.errors import PartialFailureError, describe_error, is_expected
+
+if TYPE_CHECKING:
+    from pspace_py.bulk import ItemOutcome
+    from pspace_py.cli.context import AppContext
+    from pspace_py.cli.machine.actions import Done
+    from pspace_py.output import Output
+    from pspace_py.output.results import ItemResult
+    from pspace_py.waiting import Progress
+
+# act(machine, on_progress) -> what happened to it
+Act = Callable[[dict[str, Any], Callable[["Progress"], None]], "Done"]
+
+
+def run_one(
+    state: AppContext, out: Output, machine: dict[str, Any], verb: str, act: Act, *, wait: bool
+) -> None:
+    """One machine: its progress as a live line, then what happened to it."""
+    from pspace_py.cli.machine._app import describe_progress, operation_label, show_async_result
+
+    state.operation = operation_label(machine, verb)
+    with out.live_line() as update:
+
+        def seen(progress: Progress) -> None:
+            if progress.changed or out.interactive_stderr:
+                update(describe_progress(progress))
+
+        done = act(machine, seen)
+    state.operation = None
+    if done.already is not None:
+        show_async_result(state, out, done.result, done.already)
+        return
+    show_async_result(state, out, done.result, f"{verb} {'done' if done.waited else 'requested'}")
+
+
+def run_many(
+    state: AppContext,
+    out: Output,
+    machines: list[dict[str, Any]],
+    verb: str,
+    act: Act,
+    *,
+    wait: bool,
+    parallel: int,
+) -> None:
+    """Many machines at once; exit 9 only when some could not be brought where asked."""
+    from pspace_py.bulk import run_each
+    from pspace_py.cli.machine.progress_table import BulkProgress
+    from pspace_py.output.format import plural
+
+    how_many = plural(len(machines), "machine")
+    state.operation = f"{verb} of {how_many}"
+    with BulkProgress(out, machines, verb) as progress:
+        watch = progress if wait else None
+
+        def finished(outcome: ItemOutcome[Done]) -> None:
+            text = _outcome_text(verb, outcome)
+            done = outcome.value
+            machine_state = done.result.resource.get("state") if done is not None else None
+            progress.finished(str(outcome.item.get("id")), machine_state, text)
+            if not progress.live_table:
+                label = f"{outcome.item.get('id')} ({outcome.item.get('name')})"
+                line = f"{'ok  ' if outcome.ok else 'fail'}  {label}: {text}"
+                out.success(line) if outcome.ok else out.info(line)
+
+        outcomes = run_each(
+            machines,
+            lambda machine: act(
+                machine, watch.watcher(str(machine.get("id"))) if watch else lambda _: None
+            ),
+            parallel=parallel,
+            on_done=finished,
+        )
+    state.operation = None
+    out.bulk([item_result(outcome) for outcome in outcomes])
+    failed = [outcome for outcome in outcomes if not outcome.ok]
+    if failed:
+        ids = " ".join(str(outcome.item.get("id")) for outcome in failed[:10])
+        raise PartialFailureError(
+            f"{len(failed)} of {len(outcomes)} machines failed to {verb}.",
+            hint=f"See the lines above; for those: 'pspace machine {verb} {ids} --wait'.",
+        )
+
+
+def _outcome_text(verb: str, outcome: ItemOutcome[Done]) -> str:
+    if outcome.error is not None:
+        error = outcome.error
+        if is_expected(error):
+            return describe_error(error)[0]
+        return f"{type(error).__name__}: {error}"
+    done = outcome.value
+    assert done is not None
+    if done.already is not None:
+        return done.already
+    return f"{verb} {'done' if done.waited else 'requested'}"
+
+
+def item_result(outcome: ItemOutcome[Done]) -> ItemResult:
+    """What the action did to one machine, as ``Output.bulk`` shows it."""
+    from pspace_py.output.results import ItemResult
+
+    machine, done = outcome.item, outcome.value
+    answer = done.result if done is not None else None
+    error = None
+    if outcome.error is not None:
+        error = str(outcome.error)
+        if is_expected(outcome.error):
+            error = describe_error(outcome.error)[0]
+    return ItemResult(
+        id=machine.get("id"),
+        name=machine.get("name"),
+        ok=outcome.ok,
+        state=(answer.resource.get("state") if answer else None) or machine.get("state"),
+        data=answer.resource if answer else None,
+        event=answer.event if answer else None,
+        error=error,
+        exit_code=int(outcome.exit_code),
+    )

@@ -1,0 +1,82 @@
+"""Which machines a power command acts on: named ones (IDs or exact names), or ``--all`` with
+filters. Names are matched exactly here, whatever part of a name the API's filter matches."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from pspace_py.cli.machine.info import check_state, machine_filter
+from pspace_py.errors import UsageError
+
+if TYPE_CHECKING:
+    from pspace_py.cli.context import AppContext
+
+AllMachinesOpt = Annotated[
+    bool, typer.Option("--all", help="Act on every machine matching the filters.")
+]
+MachineTypeFilterOpt = Annotated[
+    str | None, typer.Option("--machine-type", help="With --all: only this machine type.")
+]
+ParallelOpt = Annotated[
+    int, typer.Option("--parallel", min=1, max=64, help="Machines acted on at once.")
+]
+
+
+class Selection:
+    """Which machines a bulk command acts on: named ones, or ``--all`` with filters."""
+
+    def __init__(
+        self,
+        refs: list[str] | None,
+        all_machines: bool,
+        *,
+        name_glob: str | None,
+        region: str | None,
+        machine_type: str | None,
+        state: str | None,
+    ) -> None:
+        filters_given = any(v is not None for v in (name_glob, region, machine_type, state))
+        if refs and all_machines:
+            raise UsageError("Name machines or use --all with filters, not both.")
+        if not refs and not all_machines:
+            raise UsageError("Name at least one machine (ID or name), or use --all.")
+        if refs and filters_given:
+            raise UsageError("--name-glob, --region, --machine-type and --state go with --all.")
+        self.refs = refs or []
+        self.by_filter = all_machines
+        self.name_glob = name_glob
+        self.region = region
+        self.machine_type = machine_type
+        self.state = check_state(state)
+
+    @property
+    def is_bulk(self) -> bool:
+        return self.by_filter or len(self.refs) > 1
+
+    def machines(self, state: AppContext, parallel: int) -> list[dict[str, Any]]:
+        from pspace_py.api.machines import MachinesApi
+        from pspace_py.cli.machine._app import resolve_machine
+        from pspace_py.cli.refs import resolve_many
+        from pspace_py.cli.resource_commands import optional_region_value
+
+        client = state.client()
+        if not self.by_filter:
+            return resolve_many(
+                self.refs, lambda ref: resolve_machine(client, ref), parallel=parallel
+            )
+        region = optional_region_value(state, self.region)
+        query = {"region": region, "machineType": self.machine_type}
+        listed = MachinesApi(client).iter({k: v for k, v in query.items() if v is not None})
+        keep = machine_filter(self.state, self.name_glob)
+        wanted_type = self.machine_type.casefold() if self.machine_type else None
+        return [
+            machine
+            for machine in listed
+            if (keep is None or keep(machine))
+            # The API's filter matches part of the type (A4000 lists A4000x2): act on exact ones.
+            and (
+                wanted_type is None or str(machine.get("machineType", "")).casefold() == wanted_type
+            )
+        ]

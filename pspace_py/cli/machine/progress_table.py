@@ -23,7 +23,7 @@ class BulkProgress:
     def __init__(self, out: Output, machines: Sequence[dict[str, Any]], verb: str) -> None:
         self.out = out
         self.verb = verb
-        self.live_table = out.interactive_stderr and not out.json_mode and not out.quiet
+        self.live_table = out.interactive_stderr
         self._lock = threading.Lock()
         self._rows = {str(m.get("id")): _row(m) for m in machines}
         self._live: Live | None = None

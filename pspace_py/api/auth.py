@@ -14,7 +14,7 @@ class AuthApi(ResourceApi):
         """The key's session; a null session or one without a team is a rejected key."""
         body = self.client.get("auth/session")
         if body is None:
-            raise AuthenticationError("The API key was not accepted (no session).", status=200)
+            raise AuthenticationError("no session for this key", status=200)
         session = expect_object(body, "session")
         team = session.get("team")
         if not isinstance(team, dict) or not team.get("namespace"):

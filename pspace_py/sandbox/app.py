@@ -169,6 +169,12 @@ class SandboxApp(Sandbox):
         return Response(status, b"" if status == 204 else body, content_type)
 
     def _handle(self, request: ApiRequest, route: Route | None, params: dict[str, str]) -> Response:
+        if (
+            route is not None
+            and route.null_without_key
+            and not self.keys.team(api_key(request.headers))
+        ):
+            return json_response(200, None)
         team = self._authenticate(request)
         if route is None and names_a_missing_item(request.path[3:]):
             raise SandboxError(404, f"Nothing exists at {request.path}.", code="NOT_FOUND")

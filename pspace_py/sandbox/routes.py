@@ -38,6 +38,9 @@ class Route:
     path: str  # Werkzeug rule syntax, relative to /v1
     operation_id: str
     handler: Handler
+    # Answers 200 `null` when the key is missing or not accepted, as the real auth-session does
+    # (the official CLI, cloudypad and the Terraform provider read that as "invalid key").
+    null_without_key: bool = False
 
     @property
     def writes(self) -> bool:
@@ -45,7 +48,7 @@ class Route:
 
 
 ROUTES = (
-    Route("GET", "/auth/session", "auth-session", account.get_session),
+    Route("GET", "/auth/session", "auth-session", account.get_session, null_without_key=True),
     Route(
         "GET",
         "/billing/account-standing",

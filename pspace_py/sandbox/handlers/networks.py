@@ -20,7 +20,9 @@ def list_networks(ctx: Ctx) -> Any:
 
 
 def get_network(ctx: Ctx) -> Any:
-    return ctx.render.private_network(ctx.tx.get(PRIVATE_NETWORK, ctx.params["id"]))
+    # The official spec types this answer `PrivateNetwork | null`: a missing network is null.
+    network = ctx.tx.lookup(PRIVATE_NETWORK, ctx.params["id"])
+    return None if network is None else ctx.render.private_network(network)
 
 
 def create_network(ctx: Ctx) -> Any:

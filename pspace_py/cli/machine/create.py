@@ -328,7 +328,8 @@ def create_network_for(state: AppContext, out: Output, plan: CreatePlan) -> str:
     assert plan.region is not None
     state.operation = f"creating private network '{plan.network.name}'"
     made = PrivateNetworksApi(state.client()).create(plan.network.name, plan.region.api_value)
-    out.note(
+    # Said in every mode: if the machine's create fails next, this network exists anyway.
+    out.info(
         f"Private network '{made.get('name')}' ({made.get('id')}) created in {plan.region.code}."
     )
     return str(made["id"])

@@ -11,6 +11,7 @@ import typer
 from pspace_py.cli.context import app_context
 from pspace_py.cli.machine._app import app, resolve_machine
 from pspace_py.cli.options import MachineRefArg
+from pspace_py.cli.resource_commands import region_code
 from pspace_py.errors import PspaceError, RefusedError
 
 
@@ -35,9 +36,11 @@ def ssh_to_machine(
         )
     address = machine.get("publicIp")
     if not address:
+        region = region_code(state, machine.get("region"))
         raise RefusedError(
             f"{label} has no public IP.",
-            hint="Give it one: 'pspace ip claim --region R', then 'pspace ip assign IP -m ID'.",
+            hint=f"Give it one: 'pspace ip claim --region {region}', then "
+            f"'pspace ip assign <address> -m {machine.get('id')}'.",
         )
     ssh = shutil.which("ssh")
     if ssh is None:

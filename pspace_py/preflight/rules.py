@@ -124,15 +124,11 @@ def template_check(
 ) -> Check:
     """The template runs on the type (the API's list first, then the catalog's) and, for a
     custom template, lives in the machine's region."""
-    if template.region is not None:
-        home = catalog.region(template.region)
-        if home is not None and home.code != region.code:
-            return failed(
-                "template",
-                f"Custom template {template.label} is in {home.code}; the machine would be in "
-                f"{region.code}.",
-                f"use --region {home.code}",
-            )
+    elsewhere = _elsewhere(
+        catalog, "template", f"Custom template {template.label}", template.region, region
+    )
+    if elsewhere is not None:
+        return elsewhere
     what = f"{template.kind} template {template.label}"
     if template.operating_system:
         what += f", {template.operating_system}"
@@ -191,15 +187,25 @@ def public_ip_check(ip_type: str, template: TemplateFacts | None) -> Check:
 def network_check(network: NetworkFacts, region: Region, catalog: Catalog) -> Check:
     if network.id is None:
         return ok("network", f"private network '{network.name}' will be created in {region.code}")
-    home = catalog.region(network.region) if network.region else None
-    if home is not None and home.code != region.code:
-        return failed(
-            "network",
-            f"Private network '{network.name}' ({network.id}) is in {home.code}; the machine "
-            f"would be in {region.code}.",
-            f"use --region {home.code} or a network in {region.code}",
-        )
+    what = f"Private network '{network.name}' ({network.id})"
+    elsewhere = _elsewhere(catalog, "network", what, network.region, region)
+    if elsewhere is not None:
+        return elsewhere._replace(fix=f"{elsewhere.fix} or a network in {region.code}")
     return ok("network", f"private network '{network.name}' ({network.id}) in {region.code}")
+
+
+def _elsewhere(
+    catalog: Catalog, name: str, what: str, home_value: str | None, region: Region
+) -> Check | None:
+    """A failure when ``what`` lives in another region than the machine's (None otherwise)."""
+    home = catalog.region(home_value) if home_value else None
+    if home is None or home.code == region.code:
+        return None
+    return failed(
+        name,
+        f"{what} is in {home.code}; the machine would be in {region.code}.",
+        f"use --region {home.code}",
+    )
 
 
 def resize_type_check(

@@ -318,3 +318,16 @@ def test_a_done_event_is_not_offered_to_follow_and_requested_is_not_done(
     requested = pspace(*create_args(name="web-2"), "--yes")
     assert "web-2): create requested." in requested.stderr
     assert "Follow it with 'pspace machine-event get " in requested.stderr
+
+
+def test_resize_says_requested_until_it_has_waited(pspace: Invoke) -> None:
+    assert pspace(*create_args(), "--yes", "--no-start-on-create", "--wait").exit_code == 0
+
+    requested = pspace("machine", "resize", "web-1", "--machine-type", "C6", "--yes")
+    assert requested.exit_code == 0, requested.stderr
+    assert "web-1): resize requested." in requested.stderr
+    assert "resized." not in requested.stderr
+
+    waited = pspace("machine", "resize", "web-1", "--disk-size", "100", "--yes", "--wait")
+    assert waited.exit_code == 0, waited.stderr
+    assert "web-1): resized." in waited.stderr

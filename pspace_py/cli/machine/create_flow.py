@@ -162,7 +162,7 @@ class _Flow:
         import questionary
 
         from pspace_py.api.templates import CustomTemplatesApi, OsTemplatesApi
-        from pspace_py.cli.machine.checks import template_facts
+        from pspace_py.cli.machine.lookups import template_facts
 
         client = self.state.client()
         facts = [template_facts(catalog, t, "OS") for t in OsTemplatesApi(client).iter({})]

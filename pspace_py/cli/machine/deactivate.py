@@ -63,12 +63,11 @@ def confirm_deactivation(
             what="the machine's name",
         )
         return stop_first
+    from pspace_py.cli.machine.selection import listing
     from pspace_py.output.format import plural
 
     how_many = plural(len(machines), "machine")
-    listing = ", ".join(f"{m.get('name')} ({m.get('id')})" for m in machines[:20])
-    more = f" and {len(machines) - 20} more" if len(machines) > 20 else ""
-    out.info(f"This will deactivate {how_many}, their disks and snapshots: {listing}{more}.")
+    out.info(f"This will deactivate {how_many}, their disks and snapshots: {listing(machines)}.")
     prompts.confirm(f"Deactivate {how_many}?", yes=yes, action=f"deactivate {how_many}")
     return stop_first
 

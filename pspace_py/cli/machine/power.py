@@ -21,6 +21,7 @@ from pspace_py.cli.machine.selection import (
     MachineTypeFilterOpt,
     ParallelOpt,
     Selection,
+    listing,
 )
 from pspace_py.cli.options import (
     FieldsOpt,
@@ -99,9 +100,7 @@ def confirm_many(out: Output, verb: str, machines: list[dict[str, Any]], *, yes:
     from pspace_py.output.format import plural
 
     how_many = plural(len(machines), "machine")
-    listing = ", ".join(f"{m.get('name')} ({m.get('id')})" for m in machines[:20])
-    more = f" and {len(machines) - 20} more" if len(machines) > 20 else ""
-    out.info(f"This will {verb} {how_many}: {listing}{more}.")
+    out.info(f"This will {verb} {how_many}: {listing(machines)}.")
     confirm(f"{verb.capitalize()} {how_many}?", yes=yes, action=f"{verb} {how_many}")
 
 

@@ -80,3 +80,9 @@ class Selection:
                 wanted_type is None or str(machine.get("machineType", "")).casefold() == wanted_type
             )
         ]
+
+
+def listing(machines: list[dict[str, Any]], shown: int = 20) -> str:
+    """``web (ps1), db (ps2) and 3 more`` for a confirmation."""
+    text = ", ".join(f"{m.get('name')} ({m.get('id')})" for m in machines[:shown])
+    return text + (f" and {len(machines) - shown} more" if len(machines) > shown else "")

@@ -7,6 +7,8 @@ loaded by `create_app`):
 - `default_state_path()` -> the SQLite file `pspace --sandbox` uses.
 - `in_process_transport(...)` -> an `httpx` transport running the sandbox in-process.
 - `reset_state(...)` -> empty a state file.
+- `running(...)` -> `RunningSandbox`: served on loopback in a thread, with typed controls, for
+  any Python code and the pytest plugin (`harness.py`; docs/testing.md).
 - `pspace_py.sandbox.server.serve(...)` -> serve on loopback with waitress (`python -m
   pspace_py.sandbox` and `pspace sandbox serve` are its command lines, `command.py`).
 
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING
 from pspace_py.sandbox.clock import Clock, FakeClock, SystemClock
 from pspace_py.sandbox.errors import SandboxStateError
 from pspace_py.sandbox.faults import FaultRule, parse_fault_rule
+from pspace_py.sandbox.harness import LoggedRequest, RunningSandbox, SeededMachines, running
 from pspace_py.sandbox.lifecycle import Timing
 from pspace_py.sandbox.teams import DEFAULT_API_KEY
 
@@ -39,7 +42,10 @@ __all__ = [
     "Clock",
     "FakeClock",
     "FaultRule",
+    "LoggedRequest",
+    "RunningSandbox",
     "SandboxStateError",
+    "SeededMachines",
     "SystemClock",
     "Timing",
     "create_app",
@@ -47,6 +53,7 @@ __all__ = [
     "in_process_transport",
     "parse_fault_rule",
     "reset_state",
+    "running",
 ]
 
 

@@ -18,12 +18,12 @@ See docs/sandbox.md.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pspace_py.sandbox.clock import Clock, FakeClock, SystemClock
 from pspace_py.sandbox.errors import SandboxStateError
+from pspace_py.sandbox.factory import create_app
 from pspace_py.sandbox.faults import FaultRule, parse_fault_rule
 from pspace_py.sandbox.harness import LoggedRequest, RunningSandbox, SeededMachines, running
 from pspace_py.sandbox.lifecycle import Timing
@@ -31,8 +31,6 @@ from pspace_py.sandbox.teams import DEFAULT_API_KEY
 
 if TYPE_CHECKING:
     import httpx
-
-    from pspace_py.sandbox.app import SandboxApp
 
 STATE_ENV_VAR = "PSPACE_SANDBOX_STATE"
 STATE_FILE_NAME = "sandbox.sqlite3"
@@ -55,50 +53,6 @@ __all__ = [
     "reset_state",
     "running",
 ]
-
-
-def create_app(
-    *,
-    state_path: str | os.PathLike[str] | None = None,
-    api_keys: Sequence[str] = (),
-    instant: bool = False,
-    timing: Timing | None = None,
-    clock: Clock | None = None,
-    seed: int | None = None,
-    faults: Sequence[FaultRule] = (),
-) -> SandboxApp:
-    """A sandbox WSGI app.
-
-    state_path: SQLite file (None = in memory). api_keys: keys accepted besides `sandbox-key`,
-    each its own team. instant / timing: how long transitions take (`timing` wins; instant =
-    every step 0 s). clock: defaults to the wall clock plus the offset stored in the state file.
-    seed: makes generated IDs deterministic. faults: rules armed from the start.
-    Raises SandboxStateError when the file is not a state file this version can read.
-    """
-    from pspace_py.catalog import load_catalog
-    from pspace_py.sandbox.app import SandboxApp
-    from pspace_py.sandbox.ids import IdGenerator
-    from pspace_py.sandbox.instance import load_clock_offset
-    from pspace_py.sandbox.state.tx import Runtime
-    from pspace_py.sandbox.store import Store
-
-    store = Store(state_path)
-    try:
-        runtime = Runtime(
-            catalog=load_catalog(None),
-            timing=timing or (Timing.instant() if instant else Timing()),
-            ids=IdGenerator(seed),
-        )
-        return SandboxApp(
-            store=store,
-            clock=clock if clock is not None else SystemClock(load_clock_offset(store)),
-            runtime=runtime,
-            api_keys=api_keys,
-            faults=faults,
-        )
-    except BaseException:
-        store.close()
-        raise
 
 
 def default_state_path() -> Path:

@@ -112,7 +112,7 @@ class RunningSandbox:
         host: str,
         port: int,
     ) -> None:
-        from pspace_py.sandbox import create_app
+        from pspace_py.sandbox.factory import create_app
         from pspace_py.sandbox.server import SandboxServer
 
         rules = [_fault_rule(rule) for rule in faults]

@@ -102,7 +102,7 @@ class SandboxServer:
         check_bind_address(host, allow_remote=allow_remote)
         owns_app = app is None
         if app is None:
-            from pspace_py.sandbox import create_app
+            from pspace_py.sandbox.factory import create_app
 
             app = create_app(
                 state_path=state_path, api_keys=api_keys, instant=instant, faults=faults

@@ -307,3 +307,49 @@ def stop_all(servers: Iterable[ServedSandbox]) -> list[int]:
 
 def ids_of(items: Sequence[Mapping[str, Any]]) -> list[str]:
     return [str(item["id"]) for item in items]
+
+
+class ScriptRun(NamedTuple):
+    """A shell script's run: exit code, output, and whether it left a process running."""
+
+    code: int
+    stdout: str
+    stderr: str
+    left_running: bool
+
+
+def run_bash(script: Path, *, cwd: Path, env: Mapping[str, str], timeout: float = 60) -> ScriptRun:
+    """`bash -euo pipefail SCRIPT` in a process group of its own, so that whatever it starts can
+    be found: after it exits, anything still running in the group (waited for up to 10 s) is
+    reported, then killed."""
+
+    def alive(group: int) -> bool:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    process = subprocess.Popen(
+        ["bash", "-euo", "pipefail", str(script)],
+        cwd=cwd,
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    left_running = True
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+        deadline = time.monotonic() + 10
+        while alive(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left_running = alive(process.pid)
+    finally:
+        if alive(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)
+        if process.poll() is None:
+            process.communicate(timeout=10)
+    return ScriptRun(process.returncode, stdout, stderr, left_running)

@@ -7,17 +7,13 @@ the README's text, so the README cannot drift from what works.
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import base_env
+from tests.e2e.helpers import base_env, run_bash
 
 pytestmark = pytest.mark.e2e
 
@@ -33,14 +29,6 @@ def readme_ci_snippet() -> str:
     return match.group(1)
 
 
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 def test_the_readme_ci_pipeline_runs_as_written(tmp_path: Path) -> None:
     snippet = readme_ci_snippet()
     assert INSTALL_LINE in snippet.splitlines()
@@ -50,30 +38,10 @@ def test_the_readme_ci_pipeline_runs_as_written(tmp_path: Path) -> None:
     workdir = tmp_path / "job"
     workdir.mkdir()
 
-    process = subprocess.Popen(
-        ["bash", "-euo", "pipefail", str(script)],
-        cwd=workdir,
-        env=base_env(tmp_path / "home"),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group: whatever it starts can be found
+    code, stdout, stderr, left_running = run_bash(
+        script, cwd=workdir, env=base_env(tmp_path / "home")
     )
-    left_running = True
-    try:
-        stdout, stderr = process.communicate(timeout=60)
-        deadline = time.monotonic() + 10
-        while group_alive(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        left_running = group_alive(process.pid)
-    finally:
-        if group_alive(process.pid):
-            os.killpg(process.pid, signal.SIGKILL)
-        if process.poll() is None:
-            process.communicate(timeout=10)
-
-    assert process.returncode == 0, f"stdout:\n{stdout}\nstderr:\n{stderr}"
+    assert code == 0, f"stdout:\n{stdout}\nstderr:\n{stderr}"
     assert not left_running, "the pipeline left the sandbox (or another process) running"
 
     url_line = (workdir / "sandbox.env").read_text().splitlines()[0]

@@ -22,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from docs_examples import example  # noqa: E402
+from testing_support import example  # noqa: E402
 
 RECORDING = HERE / "official_cli_requests.json"
 KEPT_HEADERS = ("content-type", "x-client", "x-client-version")

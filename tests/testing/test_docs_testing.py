@@ -4,25 +4,14 @@ unittest module with Python, the shell job and the official-CLI job with bash.""
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
-from docs_examples import example, run_shell, user_env
+from testing_support import example, run, user_env
+
+from tests.e2e.helpers import run_bash
 
 HERE = Path(__file__).resolve().parent
-
-
-def run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        args,
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def test_the_pytest_example_passes(tmp_path: Path) -> None:
@@ -58,7 +47,7 @@ def test_the_shell_job_runs_and_stops_its_sandbox(tmp_path: Path) -> None:
     script.write_text(example("shell"))
     workdir = tmp_path / "job"
     workdir.mkdir()
-    code, stdout, stderr, left_running = run_shell(
+    code, stdout, stderr, left_running = run_bash(
         script, cwd=workdir, env=user_env(tmp_path / "home")
     )
     assert code == 0, f"stdout:\n{stdout}\nstderr:\n{stderr}"
@@ -86,7 +75,7 @@ def test_the_official_cli_job_sends_what_the_official_cli_sends(tmp_path: Path) 
         STANDIN_LOG=str(tmp_path / "standin.log"),
         OFFICIAL_CLI_RECORDING=str(HERE / "official_cli_requests.json"),
     )
-    code, stdout, stderr, left_running = run_shell(script, cwd=workdir, env=env)
+    code, stdout, stderr, left_running = run_bash(script, cwd=workdir, env=env)
     assert code == 0, f"stdout:\n{stdout}\nstderr:\n{stderr}"
     assert not left_running
 

@@ -4,13 +4,13 @@ directory, run by `python -m pytest` in a subprocess, with the plugin found thro
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from testing_support import run, user_env
 
 MACHINE = (
     '{"name": "box", "machineType": "C4", "templateId": "t0nspur5", "region": "NY2", '
@@ -24,20 +24,9 @@ def run_pytest(
     """`python -m pytest -q ARGS` in `project`, holding `files`, with a clean environment."""
     for name, text in files.items():
         (project / name).write_text(textwrap.dedent(text).replace("MACHINE", MACHINE))
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("PAPERSPACE_", "PSPACE_", "PYTEST_"))
-    }
-    env["PSPACE_CONFIG_DIR"] = str(project / "config")
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
+    env = user_env(project / "home")
+    return run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args], project, env
     )
 
 

@@ -1,8 +1,12 @@
-"""The examples of docs/testing.md, found by the `<!-- example: NAME -->` line above each block."""
+"""Helpers for the tests of the testing tools: docs/testing.md's examples (found by the
+`<!-- example: NAME -->` line above each block), a user's environment, and running commands."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "testing.md"
@@ -24,9 +28,6 @@ def example(name: str) -> str:
 def user_env(home: Path, **extra: str) -> dict[str, str]:
     """A user's shell: this venv's commands first on PATH, nothing of pspace's own settings, every
     user directory under `home`."""
-    import os
-    import sys
-
     env = {
         name: value
         for name, value in os.environ.items()
@@ -47,42 +48,16 @@ def user_env(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_shell(
-    script: Path, *, cwd: Path, env: dict[str, str], timeout: float = 120
-) -> tuple[int, str, str, bool]:
-    """`bash -euo pipefail SCRIPT` in its own process group: (code, stdout, stderr, whether it
-    left anything running). Whatever is left is killed."""
-    import os
-    import signal
-    import subprocess
-    import time
-
-    def alive(group: int) -> bool:
-        try:
-            os.killpg(group, 0)
-        except ProcessLookupError:
-            return False
-        return True
-
-    process = subprocess.Popen(
-        ["bash", "-euo", "pipefail", str(script)],
+def run(
+    args: list[str], cwd: Path, env: dict[str, str], timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    """A command as a user types it: no terminal, output captured, bounded in time."""
+    return subprocess.run(
+        args,
         cwd=cwd,
         env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        capture_output=True,
         text=True,
-        start_new_session=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
     )
-    try:
-        stdout, stderr = process.communicate(timeout=timeout)
-        deadline = time.monotonic() + 10
-        while alive(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        left_running = alive(process.pid)
-    finally:
-        if alive(process.pid):
-            os.killpg(process.pid, signal.SIGKILL)
-        if process.poll() is None:
-            process.communicate(timeout=10)
-    return process.returncode, stdout, stderr, left_running

@@ -179,6 +179,23 @@ def test_list_by_name_and_ascending(
     assert run.stdout.split()[1:] == ["a", "b"]
     query = sent(sandbox, "GET", "/autoscaling-groups")[0]["query"]
     assert (query["orderBy"], query["order"]) == ("name", "asc")
+    # The official paging flags: one page, then the next from its cursor.
+    first = pspace(
+        "autoscaling-group", "list", "--orderBy", "dtCreated", "--desc", "--limit", "1", "-j"
+    )
+    assert first.json()["hasMore"] is True
+    rest = pspace(
+        "autoscaling-group",
+        "list",
+        "--limit",
+        "1",
+        "--after",
+        first.json()["nextPage"],
+        "-F",
+        "name",
+    )
+    assert rest.exit_code == 0, rest.stderr
+    assert rest.stdout.split()[1:] == ["b"]
 
 
 def test_get_by_id_or_name(pspace: Any, sandbox_client: ApiClient, network: Any) -> None:

@@ -58,3 +58,52 @@ def test_bare_group_prints_its_help() -> None:
     result = CliRunner().invoke(app, ["machine"])
     assert "create" in result.output
     assert "Traceback" not in result.output
+
+
+# Every top-level command of the official CLI 1.10.2 in the machines' scope, and `template`,
+# which it renamed but Paperspace's docs still use; plus what pspace-py adds for users.
+OFFICIAL_TOP_LEVEL = [
+    "autoscaling-group",
+    "completion",
+    "config",
+    "console",
+    "custom-template",
+    "docs",
+    "login",
+    "logout",
+    "machine",
+    "machine-event",
+    "os-template",
+    "private-network",
+    "public-ip",
+    "shared-drive",
+    "snapshot",
+    "startup-script",
+    "template",
+    "upgrade",
+    "version",
+]
+
+
+@pytest.mark.parametrize("name", [*OFFICIAL_TOP_LEVEL, "user"])
+def test_official_top_level_commands_exist(name: str) -> None:
+    result = CliRunner().invoke(app, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert f"Usage: root {name}" in result.stdout or f"Usage: pspace {name}" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ["machine", "access", "list"],
+        ["machine", "access", "add"],
+        ["machine", "access", "remove"],
+        ["user", "list"],
+        ["user", "update"],
+        ["user", "remove"],
+        *(["autoscaling-group", verb] for verb in ("list", "get", "create", "update", "delete")),
+    ],
+    ids=" ".join,
+)
+def test_the_new_commands_are_in_the_tree(path: list[str]) -> None:
+    assert path in PATHS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -314,3 +315,32 @@ def test_create_dry_run_shows_the_resolved_ids(pspace: Any, sandbox: Any, ada: A
     assert run.exit_code == 0, run.stderr
     assert run.json()["request"]["body"]["accessorIds"] == [ada["id"]]
     assert writes(sandbox) == []
+
+
+# -- pspace sandbox add-user ---------------------------------------------------------------------
+
+
+def test_sandbox_add_user_then_the_in_process_sandbox_lists_them(isolated_env: Any) -> None:
+    from typer.testing import CliRunner
+
+    from pspace_py.cli.context import AppContext
+    from pspace_py.cli.main import app
+
+    def run(*args: str) -> Any:
+        # No transport: `pspace --sandbox` as a user runs it, state in $PSPACE_SANDBOX_STATE.
+        return CliRunner().invoke(app, list(args), obj=AppContext())
+
+    added = run("sandbox", "add-user", "ada@example.com", "--first-name", "Ada", "--admin", "-q")
+
+    assert added.exit_code == 0, added.output
+    listed = run("--sandbox", "user", "list", "--role", "admin", "--json")
+    assert listed.exit_code == 0, listed.output
+    (member,) = json.loads(listed.stdout)["items"]
+    assert member["user"]["id"] == added.stdout.strip()
+    assert member["user"]["firstName"] == "Ada"
+    again = run("sandbox", "add-user", "ADA@example.com")
+    assert again.exit_code == 2
+    assert "already a member" in again.stderr
+    bad = run("sandbox", "add-user", "not-an-email")
+    assert bad.exit_code == 2
+    assert "email" in bad.stderr

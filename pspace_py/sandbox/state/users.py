@@ -10,6 +10,7 @@ team", DO-USERS), and leaving the team, or the machine's deletion, ends that acc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from pspace_py.sandbox.errors import SandboxError, bad_request
@@ -21,6 +22,7 @@ from pspace_py.sandbox.state.tx import Record, Tx
 from pspace_py.sandbox.teams import OWNER_FIRST_NAME, OWNER_LAST_NAME, SIGNED_UP_MS
 
 ROLES = ("member", "admin", "owner")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _MEMBER_ORDERS = {"dtConfirmed": memory_pages.by_time("dtCreated")}
 _ACCESSOR_ORDERS = {"id": memory_pages.by_text("userId", tie="userId")}
 
@@ -82,6 +84,10 @@ def add(
     tx: Tx, *, email: str, first_name: str | None, last_name: str | None, is_admin: bool
 ) -> Record:
     """A new confirmed member (the admin route's)."""
+    if not _EMAIL.fullmatch(email.strip()):
+        raise bad_request(
+            f"`email` must be an email address (e.g. ada@example.com), not {email!r}."
+        )
     wanted = email.strip().casefold()
     if any(record["email"].casefold() == wanted for record in members(tx)):
         raise SandboxError(409, f"{email} is already a member of team {tx.namespace!r}.")

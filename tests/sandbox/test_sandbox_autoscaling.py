@@ -171,6 +171,8 @@ def test_list_filters_orders_and_pages(
     assert ids(orderBy="name", order="asc") == [b["id"], a["id"], c["id"]]
     assert ids(clusterId="one") == [c["id"], a["id"]]
     assert ids(machineType="C5") == [a["id"]]
+    assert ids(machineType="c") == [c["id"], b["id"], a["id"]]  # part of the value, any case
+    assert ids(clusterId="on") == []  # an ID: exact
     assert ids(clusterId="two", machineType="C5") == []
     first = client.get("/autoscaling-groups", params={"limit": 2}).json()
     assert first["hasMore"] is True

@@ -11,9 +11,8 @@ from typing import Any
 
 from pspace_py.sandbox.errors import bad_request
 from pspace_py.sandbox.models import AutoscalingGroupCreate, AutoscalingGroupUpdate, ListQuery
-from pspace_py.sandbox.state import account, machine_specs, memory_pages, templates
+from pspace_py.sandbox.state import account, lists, machine_specs, memory_pages, templates
 from pspace_py.sandbox.state.kinds import AUTOSCALING_GROUP, PRIVATE_NETWORK, STARTUP_SCRIPT
-from pspace_py.sandbox.state.lists import Listing
 from pspace_py.sandbox.state.tx import Record, Tx
 
 _ORDERS = {"dtCreated": memory_pages.by_time("dtCreated"), "name": memory_pages.by_text("name")}
@@ -22,15 +21,15 @@ _PLACEMENT = ("machineType", "networkId", "templateId")
 _SETTINGS = ("name", "clusterId", "provisioningTimeout", "startupScriptId", "min", "max")
 
 
-def list_groups(tx: Tx, query: ListQuery) -> Listing[Record]:
+def list_groups(tx: Tx, query: ListQuery) -> lists.Listing[Record]:
+    """`clusterId` (an ID) matches exactly; `machineType` as every string filter does."""
     wanted = query.filter_values()
-    cluster = wanted.get("clusterId")
-    machine_type = wanted.get("machineType", "").casefold()
+    cluster, machine_type = wanted.get("clusterId"), wanted.get("machineType")
     found = [
         record
         for record in tx.find(AUTOSCALING_GROUP)
         if (cluster is None or record["clusterId"] == cluster)
-        and (not machine_type or record["machineType"].casefold() == machine_type)
+        and (machine_type is None or lists.matches_part(record["machineType"], machine_type))
     ]
     return memory_pages.page(found, query, _ORDERS, default_order_by="dtCreated")
 

@@ -172,6 +172,7 @@ def test_list_by_name_and_ascending(
     pspace: Any, sandbox: Any, sandbox_client: ApiClient, network: Any
 ) -> None:
     a_group(sandbox_client, network, name="b")
+    sandbox.advance(1)  # "a" is the newer one, whatever the clock's resolution
     a_group(sandbox_client, network, name="a")
 
     run = pspace("autoscaling-group", "list", "--orderBy", "name", "--asc", "-F", "name")

@@ -14,18 +14,21 @@ from pspace_py.api.client import ApiClient
 OWNER_EMAIL = "sandbox@sandbox.pspace.invalid"
 
 
+def member(sandbox: Any, email: str, **details: Any) -> dict[str, Any]:
+    """A new member; the clock then moves on, so the next one is confirmed later."""
+    user: dict[str, Any] = sandbox.add_team_member(email, **details)["user"]
+    sandbox.advance(1)
+    return user
+
+
 @pytest.fixture
 def ada(sandbox: Any) -> dict[str, Any]:
-    user: dict[str, Any] = sandbox.add_team_member(
-        "ada@example.com", first_name="Ada", last_name="Lovelace"
-    )["user"]
-    return user
+    return member(sandbox, "ada@example.com", first_name="Ada", last_name="Lovelace")
 
 
 @pytest.fixture
 def bob(sandbox: Any) -> dict[str, Any]:
-    user: dict[str, Any] = sandbox.add_team_member("bob@example.com", is_admin=True)["user"]
-    return user
+    return member(sandbox, "bob@example.com", is_admin=True)
 
 
 @pytest.fixture

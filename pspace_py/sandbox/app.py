@@ -25,6 +25,7 @@ from pspace_py.sandbox.faults import ConnectionDropError, FaultRule, malformed_b
 from pspace_py.sandbox.guards import api_refusal
 from pspace_py.sandbox.instance import Sandbox
 from pspace_py.sandbox.routes import ROUTES_BY_OPERATION, Route, build_url_map, names_a_missing_item
+from pspace_py.sandbox.state import schedules
 from pspace_py.sandbox.state.tx import Tx
 from pspace_py.sandbox.teams import DEFAULT_API_KEY, Team
 from pspace_py.sandbox.wire import (
@@ -187,9 +188,11 @@ class SandboxApp(Sandbox):
             )
         if request.method in ("POST", "PUT", "PATCH"):
             request.body = parse_json_body(request.raw_body)
+        now_ms = self.clock.now_ms()
+        schedules.catch_up(self.store, team, now_ms, self.runtime)  # what fell due meanwhile
         transaction = self.store.write if route.writes else self.store.read
         with transaction() as conn:
-            tx = Tx(conn=conn, team=team, now_ms=self.clock.now_ms(), runtime=self.runtime)
+            tx = Tx(conn=conn, team=team, now_ms=now_ms, runtime=self.runtime)
             ctx = Ctx(tx, self.render, params=params, query=request.query, body=request.body)
             payload = route.handler(ctx)
         return json_response(200, payload)

@@ -60,6 +60,7 @@ TRANSITION_STATE = {
     "create": "provisioning",
     "start": "starting",
     "stop": "stopping",
+    "vm-shutdown-force": "stopping",
     "restart": "restarting",
     "vm-upgrade": "upgrading",
 }
@@ -88,6 +89,7 @@ class Timing:
             "create": self.provisioning,
             "start": self.starting,
             "stop": self.stopping,
+            "vm-shutdown-force": self.stopping,
             "restart": self.restarting,
             "vm-upgrade": self.upgrading,
             "deactivate": self.deactivating,

@@ -5,7 +5,6 @@ is `transitions`; its addresses, snapshots and scripts are their own modules' bu
 from __future__ import annotations
 
 from pspace_py.sandbox.errors import bad_request
-from pspace_py.sandbox.lifecycle import TRANSITIONAL_STATES
 from pspace_py.sandbox.models import MachineCreate, MachineUpdate
 from pspace_py.sandbox.state import (
     account,
@@ -13,7 +12,9 @@ from pspace_py.sandbox.state import (
     events,
     machine_specs,
     networks,
+    power,
     public_ips,
+    schedules,
     snapshots,
     startup_scripts,
     templates,
@@ -55,6 +56,7 @@ def create(tx: Tx, body: MachineCreate) -> tuple[Record, Record]:
         state="off",
     )
     machine_specs.apply_settings(machine, body)
+    schedules.settings_changed(machine, {}, tx.now_ms)
     machine["startupScriptId"] = body.startupScriptId
     machine["enableNvlink"] = bool(body.enableNvlink)
     if network is not None:
@@ -74,6 +76,7 @@ def create(tx: Tx, body: MachineCreate) -> tuple[Record, Record]:
         snapshot_id = snapshots.take(tx, machine_id, f"{body.name}-initial")["id"]
         if machine["restorePointEnabled"]:
             machine["restorePointSnapshotId"] = snapshot_id
+    schedules.plan(tx, machine)
     tx.insert(MACHINE, machine)
     users.grant(tx, machine_id, accessors)
     if script is not None:
@@ -92,14 +95,12 @@ def update(tx: Tx, machine_id: str, body: MachineUpdate) -> tuple[Record, Record
     _apply_changes(tx, machine, body)
     machine["dtModified"] = tx.now_ms
     if resize is None:
-        tx.update(MACHINE, machine)
+        _store(tx, machine)
         return machine, None
     event = events.start(tx, "vm-upgrade", machine["id"])
     if events.succeeded(event):
         machine.update(machine_specs.spec_fields(tx, *resize))
-    transitions.begin(tx, machine, event, settles_in="off")
-    tx.update(MACHINE, machine)
-    return machine, event
+    return _transition(tx, machine, event, settles_in="off")
 
 
 def delete(tx: Tx, machine_id: str) -> tuple[Record, Record]:
@@ -113,6 +114,7 @@ def delete(tx: Tx, machine_id: str) -> tuple[Record, Record]:
     if not events.succeeded(event):
         return machine, event
     transitions.cut_short(tx, machine, cancel=True)
+    schedules.forget(tx, machine)
     tx.delete(MACHINE, machine["id"])
     if machine["privateIp"]:
         addresses.release(tx, addresses.private_pool_of(machine), machine["privateIp"])
@@ -140,19 +142,12 @@ def start(tx: Tx, machine_id: str) -> tuple[Record, Record]:
 
 
 def stop(tx: Tx, machine_id: str) -> tuple[Record, Record]:
-    """Stop a ready machine, or one on its way up (the transition under way is cut short):
-    it ends off. A failed stop leaves the machine as it was, transition and all."""
+    """Stop a ready machine, or one on its way up; it ends off (see `power.begin_stop`)."""
     machine = tx.get(MACHINE, machine_id)
-    state = transitions.require(tx, machine, "stop")
-    event = events.start(tx, "stop", machine["id"])
-    if not events.succeeded(event):
-        if state in TRANSITIONAL_STATES:
-            return machine, event
-        return _transition(tx, machine, event, settles_in=state)
-    transitions.cut_short(tx, machine)
-    # The lease ends now; the address is still shown until the machine is off.
-    public_ips.release_dynamic(tx, machine, forget=False)
-    return _transition(tx, machine, event, settles_in="off")
+    transitions.require(tx, machine, "stop")
+    event = power.begin_stop(tx, machine)
+    _store(tx, machine)
+    return machine, event
 
 
 def restart(tx: Tx, machine_id: str) -> tuple[Record, Record]:
@@ -166,15 +161,23 @@ def _transition(
     tx: Tx, machine: Record, event: Record, *, settles_in: str
 ) -> tuple[Record, Record]:
     transitions.begin(tx, machine, event, settles_in=settles_in)
-    tx.update(MACHINE, machine)
+    _store(tx, machine)
     return machine, event
+
+
+def _store(tx: Tx, machine: Record) -> None:
+    """Write the machine, and when its settings act next (auto-shutdown, snapshots, ...)."""
+    schedules.plan(tx, machine)
+    tx.update(MACHINE, machine)
 
 
 def _apply_changes(tx: Tx, machine: Record, body: MachineUpdate) -> None:
     """What machines-update changes at once: name, settings, restore point, network, IP type."""
     if body.name is not None:
         machine["name"] = body.name
+    before = dict(machine)
     machine_specs.apply_settings(machine, body)
+    schedules.settings_changed(machine, before, tx.now_ms)
     if body.restorePointSnapshotId is not None:
         snapshot = tx.get(SNAPSHOT, body.restorePointSnapshotId)
         if snapshot["machineId"] != machine["id"]:

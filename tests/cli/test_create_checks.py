@@ -331,3 +331,13 @@ def test_resize_says_requested_until_it_has_waited(pspace: Invoke) -> None:
     waited = pspace("machine", "resize", "web-1", "--disk-size", "100", "--yes", "--wait")
     assert waited.exit_code == 0, waited.stderr
     assert "web-1): resized." in waited.stderr
+
+
+def test_a_static_ip_has_its_own_monthly_line_billed_until_released(pspace: Invoke) -> None:
+    run = pspace(*create_args(public_ip_type="static"), "--dry-run", "--json")
+
+    [line] = [line for line in run.json()["price"]["lines"] if line["part"] == "publicIp"]
+    assert (line["accrues"], line["monthlyCap"]) == ("released", 3.0)
+    assert run.json()["price"]["costWhileOff"] == 0.0119  # the disk and the static IP
+    text = pspace(*create_args(public_ip_type="static"), "--dry-run").stderr
+    assert "$3.00/mo  until released, after deactivation too" in text

@@ -154,3 +154,27 @@ def test_ctrl_c_in_the_flow_exits_130_and_creates_nothing(
     assert flow.exitstatus == 130
     listed = json.loads(pspace(terminal_env, "machine", "list", "--json").stdout)
     assert listed["items"] == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["machine", "create", "--help"], ["machine", "create", "-n", "x"]],  # help; no terminal
+)
+def test_the_prompt_library_loads_only_for_the_flow(
+    tmp_path: Path, terminal_env: dict[str, str], args: list[str]
+) -> None:
+    child = (
+        "import sys, pspace_py.cli.main as main\n"
+        "try:\n    main.app(sys.argv[1:], prog_name='pspace')\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('questionary', 'prompt_toolkit') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", child, "--sandbox", *args],
+        env=terminal_env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        check=False,
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr

@@ -9,9 +9,9 @@ import typer
 from pspace_py.api.machines import MachinesApi
 from pspace_py.api.public_ips import PublicIpsApi
 from pspace_py.cli.context import app_context
-from pspace_py.cli.options import JsonOpt, NoHeaderOpt
+from pspace_py.cli.options import JsonOpt, NoHeaderOpt, command_app
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+app = command_app("What the account is spending right now.")
 
 
 @app.command("cost")

@@ -23,7 +23,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, NamedTuple
 
 import typer
-from typer.core import TyperGroup
+
+from pspace_py.cli.command_classes import HelpCommand, HelpGroup
 
 
 class Lazy(NamedTuple):
@@ -37,7 +38,7 @@ class Lazy(NamedTuple):
     hidden: bool = False
 
 
-class LazyGroup(TyperGroup):
+class LazyGroup(HelpGroup):
     """A Typer group whose commands (``lazy``) are loaded on first use."""
 
     lazy: ClassVar[Mapping[str, Lazy]] = {}
@@ -57,7 +58,7 @@ class LazyGroup(TyperGroup):
             return None
         if self._listing:
             # Help only needs the line and whether it is hidden: nothing is imported.
-            return typer.core.TyperCommand(name=cmd_name, help=entry.help, hidden=entry.hidden)
+            return HelpCommand(name=cmd_name, help=entry.help, hidden=entry.hidden)
         command = self.load(cmd_name, entry)
         command.name = cmd_name
         self.commands[cmd_name] = command
@@ -114,6 +115,8 @@ class LazyTyper(typer.Typer):
     def command(self, name: str | None = None, **options: Any) -> Callable[[Any], Any]:
         if name is None:
             raise TypeError("commands of a LazyTyper need a name: @app.command('name')")
+
+        options.setdefault("cls", HelpCommand)
 
         def record(function: Callable[..., Any]) -> Callable[..., Any]:
             self.recorded[name] = (options, function)

@@ -15,8 +15,8 @@ from typing import Annotated, Any, Literal
 import typer
 
 from pspace_py import __version__
+from pspace_py.cli.command_classes import HELP_MARKUP, PspaceTyper
 from pspace_py.cli.lazy import Lazy, LazyGroup
-from pspace_py.cli.options import HELP_MARKUP
 
 # name -> the module and Typer app of the group, and its line in `pspace --help`.
 LAZY_COMMANDS: dict[str, Lazy] = {
@@ -91,8 +91,14 @@ class RootGroup(LazyGroup):
         except typer.TyperException as error:
             from pspace_py.errors import ExitCode
 
-            code = getattr(error, "exit_code", ExitCode.USAGE)
-            _print_usage_error(error)
+            if type(error).__name__ == "NoArgsIsHelpError":
+                # A bare group (`pspace machine`): its help, as --help prints it (and as the
+                # official CLI does: stdout, exit 0).
+                typer.echo(error.ctx.get_help())  # type: ignore[attr-defined]
+                code = ExitCode.OK
+            else:
+                code = getattr(error, "exit_code", ExitCode.USAGE)
+                _print_usage_error(error)
         except typer.Abort:
             from pspace_py.errors import ExitCode
 
@@ -110,12 +116,12 @@ def _print_usage_error(error: typer.TyperException) -> None:
     Output().error(error.format_message(), f"See '{command_path} --help'.")
 
 
-app = typer.Typer(
+app = PspaceTyper(
     cls=RootGroup,
     help="pspace: Paperspace machines from the terminal, scripts and CI.\n\n"
     "Try it with no account: pspace --sandbox machine list",
     no_args_is_help=True,
-    rich_markup_mode=HELP_MARKUP,  # type: ignore[arg-type]
+    rich_markup_mode=HELP_MARKUP,
     pretty_exceptions_enable=False,
     add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},

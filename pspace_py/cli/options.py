@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from pspace_py.cli.command_classes import HELP_MARKUP as HELP_MARKUP  # others read it here
+from pspace_py.cli.command_classes import HelpGroup, PspaceTyper
+
 if TYPE_CHECKING:
     from pspace_py.cli.lazy import Lazy
 
-# Rich help only on a terminal: rich's help renderer costs a lot of start-up
-# time, and pipes (docs generation, scripts) get plain text anyway.
-HELP_MARKUP = "rich" if sys.stdout.isatty() else None
+_SETTINGS: dict[str, Any] = {
+    "rich_markup_mode": HELP_MARKUP,
+    "pretty_exceptions_enable": False,
+    "add_completion": False,
+}
+
+
+def command_app(help_text: str) -> typer.Typer:
+    """A Typer app holding one command, with the project's settings: Typer turns it into a
+    plain command (``pspace docs``, not a group)."""
+    return PspaceTyper(help=help_text, **_SETTINGS)
 
 
 def group(help_text: str, *, lazy: Mapping[str, Lazy] | None = None) -> typer.Typer:
@@ -23,29 +33,12 @@ def group(help_text: str, *, lazy: Mapping[str, Lazy] | None = None) -> typer.Ty
     With ``lazy`` (name -> where the command lives) the group imports and converts
     only the command that is used (pspace_py/cli/lazy.py).
     """
-    settings: dict[str, Any] = {
-        "help": help_text,
-        "no_args_is_help": True,
-        "rich_markup_mode": HELP_MARKUP,
-        "pretty_exceptions_enable": False,
-        "add_completion": False,
-    }
+    settings: dict[str, Any] = {"help": help_text, "no_args_is_help": True, **_SETTINGS}
     if lazy is None:
-        return typer.Typer(**settings)
+        return PspaceTyper(cls=HelpGroup, **settings)
     from pspace_py.cli.lazy import LazyTyper
 
     return LazyTyper(lazy=lazy, **settings)
-
-
-def command_app(help_text: str) -> typer.Typer:
-    """A Typer app holding one command, with the project's settings: Typer turns it into a
-    plain command (``pspace docs``, not a group)."""
-    return typer.Typer(
-        help=help_text,
-        rich_markup_mode=HELP_MARKUP,  # type: ignore[arg-type]
-        pretty_exceptions_enable=False,
-        add_completion=False,
-    )
 
 
 JsonOpt = Annotated[
@@ -58,7 +51,7 @@ FieldsOpt = Annotated[
         "-F",
         # The brackets say the value may be left out (pspace_py/cli/argv.py reads them): the
         # official docs write `-F --name ...`, which means the default fields.
-        metavar="[<str>]",
+        metavar="[fields]",
         help="Fields to show, repeatable or comma-separated; dotted paths reach nested "
         "fields (accelerators.0.name). Alone: the default fields.",
     ),
@@ -105,12 +98,18 @@ def _complete_machine(incomplete: str) -> list[tuple[str, str]]:
 
 
 MachineRefArg = Annotated[
-    str, typer.Argument(help="Machine ID or exact name.", autocompletion=_complete_machine)
+    str,
+    typer.Argument(
+        metavar="MACHINE", help="Machine ID or exact name.", autocompletion=_complete_machine
+    ),
 ]
 MachineRefsArg = Annotated[
     list[str] | None,
     typer.Argument(
-        help="Machine IDs or exact names.", show_default=False, autocompletion=_complete_machine
+        metavar="MACHINE",
+        help="Machine IDs or exact names.",
+        show_default=False,
+        autocompletion=_complete_machine,
     ),
 ]
 MachineOpt = Annotated[

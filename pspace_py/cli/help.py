@@ -1,0 +1,336 @@
+"""How every ``--help`` looks: one renderer for the terminal, pipes and docs/cli.md.
+
+Plain text in the manner of gh's and hcloud's help (sections, two aligned columns,
+examples), bold headings on a colour terminal and nothing else, so nothing depends
+on a markup language that could eat ``[env: ...]`` or draw boxes into a pipe:
+
+- the usage line names arguments as nouns (``MACHINE``, ``SNAPSHOT...``);
+- option names and values are never cut: a name too long for its column puts its
+  help on the next line, and words are wrapped whole (no split at hyphens, nothing
+  broken inside ``[...]`` or a ``{choice|list}``);
+- every command ends with its examples (pspace_py/cli/examples.py).
+
+Imported only when help is shown (the classes in pspace_py/cli/command_classes.py call it).
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import re
+import shlex
+import sys
+import textwrap
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+INDENT = "  "
+COLUMN_MAX = 30
+COLUMN_GAP = 2
+# A space that wrapping does not break at: it keeps "[default: 3]" and the like whole.
+_KEEP = "\xa0"
+_BRACKETED = re.compile(r"\[[^\[\]]{1,30}\]|\{[^{}]{1,30}\}|'[^']{1,30}'")
+# Shell operators in an example stay as typed (quoting them would change the line).
+SHELL_OPERATORS = frozenset({"<", ">", ">>", "|", "&&", "||", ";", "2>", "2>&1"})
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_EXTRAS = re.compile(r"^(?P<help>.*?)\s*\[(?P<extras>[^\[\]]*)\]$", re.DOTALL)
+# Value names as gh and the official CLI write them.
+_TYPE_WORDS = {"str": "string", "text": "string", "integer": "int", "float": "number"}
+
+
+def write_help(command: Any, ctx: Any, formatter: Any) -> None:
+    """The whole help page of ``command`` into Click's ``formatter``."""
+    formatter.write("".join(help_lines(command, ctx, formatter.width, styled=_styled())))
+
+
+def write_usage(command: Any, ctx: Any, formatter: Any) -> None:
+    formatter.write(_usage(command, ctx, formatter.width, styled=False))
+
+
+def help_lines(command: Any, ctx: Any, width: int, *, styled: bool) -> Iterator[str]:
+    heading = _bold if styled else str
+    yield _usage(command, ctx, width, styled=styled)
+    description = _description(command)
+    if description:
+        yield "\n"
+        yield from _paragraphs(description, width)
+    arguments = list(_argument_rows(command, ctx))
+    if arguments:
+        yield f"\n{heading('Arguments:')}\n"
+        yield from _rows(arguments, width)
+    options = list(_option_rows(command, ctx))
+    if options:
+        yield f"\n{heading('Options:')}\n"
+        yield from _rows(options, width)
+    commands = list(_command_rows(command, ctx))
+    if commands:
+        yield f"\n{heading('Commands:')}\n"
+        yield from _rows(commands, width)
+    examples = _examples(ctx)
+    if examples:
+        yield f"\n{heading('Examples:')}\n"
+        yield from _example_lines(examples, width)
+    footer = _footer(command, ctx)
+    if footer:
+        yield "\n"
+        yield from _wrap(footer, width, "")
+
+
+# -- the parts -------------------------------------------------------------------------------
+
+
+def _usage(command: Any, ctx: Any, width: int, *, styled: bool) -> str:
+    pieces = ["[OPTIONS]"]
+    for param in command.get_params(ctx):
+        if param.param_type_name == "argument":
+            pieces.append(_argument_usage(param))
+    if _is_group(command):
+        pieces.append("COMMAND [ARGS]...")
+    elif (command.context_settings or {}).get("allow_extra_args"):
+        pieces.append("[-- ARGS...]")
+    prefix = f"{_bold('Usage:') if styled else 'Usage:'} {ctx.command_path} "
+    lines = _wrap(" ".join(pieces), width, " " * (len(ctx.command_path) + 8), first=prefix)
+    return "".join(lines)
+
+
+def _argument_usage(param: Any) -> str:
+    name = _argument_name(param)
+    if name.startswith("["):
+        return name
+    many = "..." if param.nargs != 1 else ""
+    return f"{name}{many}" if param.required else f"[{name}]{many}"
+
+
+def _argument_name(param: Any) -> str:
+    metavar = param.metavar or (param.name or "").upper()
+    return str(metavar).rstrip(".")
+
+
+def _description(command: Any) -> str:
+    text = inspect.cleandoc(command.help or "").partition("\f")[0]
+    return text.strip()
+
+
+def _argument_rows(command: Any, ctx: Any) -> Iterator[tuple[str, str]]:
+    for param in command.get_params(ctx):
+        if param.param_type_name != "argument" or getattr(param, "hidden", False):
+            continue
+        help_text, extras = _split_extras(param.get_help_record(ctx))
+        extras = [extra for extra in extras if extra != "required"]
+        yield _argument_name(param), _join_help(help_text, extras)
+
+
+def _option_rows(command: Any, ctx: Any) -> Iterator[tuple[str, str]]:
+    for param in command.get_params(ctx):
+        if param.param_type_name != "option" or param.hidden:
+            continue
+        help_text, extras = _split_extras(param.get_help_record(ctx))
+        extras = [_range_words(extra, help_text) for extra in extras]
+        choices = _choices(param)
+        if choices:
+            help_text = f"{help_text} {{{'|'.join(choices)}}}".strip()
+        yield _option_names(param, ctx), _join_help(help_text, [e for e in extras if e])
+
+
+def _option_names(param: Any, ctx: Any) -> str:
+    names = [*param.opts]
+    shorts = [name for name in names if not name.startswith("--")]
+    longs = [name for name in names if name.startswith("--")]
+    secondary = list(param.secondary_opts)
+    if len(longs) == 1 and secondary == [f"--no-{longs[0][2:]}"]:
+        longs, secondary = [f"--[no-]{longs[0][2:]}"], []
+    text = ", ".join([*shorts, *longs])
+    if secondary:
+        text += " / " + ", ".join(secondary)
+    if not shorts:
+        text = "    " + text
+    if not param.is_flag and not param.count:
+        text += f" {_value_name(param, ctx)}"
+    return text
+
+
+def _value_name(param: Any, ctx: Any) -> str:
+    if param.metavar:
+        return str(param.metavar)
+    name = getattr(param.type, "name", "text") or "text"
+    if _choices(param) or "range" in name:
+        name = name.replace(" range", "")
+    word = _TYPE_WORDS.get(name, name)
+    if word == "choice":
+        word = "string"
+    return f"{word}s" if param.multiple and word == "string" else word
+
+
+def _choices(param: Any) -> list[str]:
+    choices = getattr(param.type, "choices", None)
+    return [str(choice) for choice in choices] if choices else []
+
+
+def _range_words(extra: str, help_text: str) -> str:
+    """Click's ``1<=x<=120`` and ``x>=1`` as ``1-120`` and ``at least 1``."""
+    both = re.fullmatch(r"(-?[\d.]+)<=x<=(-?[\d.]+)", extra)
+    if both:
+        low, high = both.groups()
+        return "" if f"{low}-{high}" in help_text else f"{low}-{high}"
+    low_only = re.fullmatch(r"x>=(-?[\d.]+)", extra)
+    if low_only:
+        return f"at least {low_only.group(1)}"
+    high_only = re.fullmatch(r"x<=(-?[\d.]+)", extra)
+    if high_only:
+        return f"at most {high_only.group(1)}"
+    return extra.replace("env var: ", "env: ")
+
+
+def _split_extras(record: tuple[str, str] | None) -> tuple[str, list[str]]:
+    """A help record's text, and the parts of the ``[default: ...; required]`` Click adds."""
+    text = (record or ("", ""))[1]
+    match = _EXTRAS.match(text)
+    if match is None or "  [" not in text:
+        return text, []
+    extras = [part.strip() for part in match.group("extras").split(";") if part.strip()]
+    return match.group("help").rstrip(), extras
+
+
+def _join_help(help_text: str, extras: list[str]) -> str:
+    if not extras:
+        return help_text
+    return f"{help_text} [{'; '.join(extras)}]".strip()
+
+
+def _command_rows(command: Any, ctx: Any) -> Iterator[tuple[str, str]]:
+    if not _is_group(command):
+        return
+    for name in command.list_commands(ctx):
+        sub = command.get_command(ctx, name)
+        if sub is None or sub.hidden:
+            continue
+        yield name, sub.get_short_help_str(limit=1000)
+
+
+def _examples(ctx: Any) -> tuple[tuple[str, str], ...]:
+    from pspace_py.cli.examples import examples_for
+
+    return examples_for(command_key(ctx))
+
+
+def command_key(ctx: Any) -> str:
+    """The examples table's key for a context: its command names below the root."""
+    names: list[str] = []
+    while ctx.parent is not None:
+        names.append(ctx.command.name or ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
+
+def _footer(command: Any, ctx: Any) -> str:
+    if ctx.parent is None:
+        return "Run 'pspace COMMAND --help' for a command's options and examples."
+    if _is_group(command):
+        canonical = f"{ctx.find_root().info_name} {command_key(ctx)}"  # an alias's real name
+        return f"Run '{canonical} COMMAND --help' for a command's options and examples."
+    root = ctx.find_root().command
+    names = [
+        _long_name(param)
+        for param in root.params
+        if param.param_type_name == "option"
+        and not param.is_eager
+        and not param.hidden
+        and "completion" not in (param.name or "")
+    ]
+    shown = ", ".join(name for name in names if name)
+    return f"Global options ({shown}) work here too; see 'pspace --help'."
+
+
+def _long_name(param: Any) -> str:
+    return next((name for name in param.opts if name.startswith("--")), "")
+
+
+# -- layout ----------------------------------------------------------------------------------
+
+
+def _rows(rows: Iterable[tuple[str, str]], width: int) -> Iterator[str]:
+    """Two columns: a name that fits COLUMN_MAX has its help beside it, a longer one above it."""
+    rows = list(rows)
+    first = min(max((_width(name) for name, _ in rows), default=0), COLUMN_MAX)
+    help_start = len(INDENT) + first + COLUMN_GAP
+    help_width = max(width - help_start, 20)
+    for name, text in rows:
+        lines = _wrap(text, help_start + help_width, " " * help_start) if text else []
+        if _width(name) <= first:
+            head = f"{INDENT}{name}{' ' * (first - _width(name) + COLUMN_GAP)}"
+            if lines:
+                yield head + lines[0][help_start:]
+                yield from lines[1:]
+            else:
+                yield f"{INDENT}{name}\n"
+        else:
+            yield from _wrap(name, width, INDENT + "    ", first=INDENT)
+            yield from lines
+
+
+def _example_lines(examples: Iterable[tuple[str, str]], width: int) -> Iterator[str]:
+    for index, (comment, line) in enumerate(examples):
+        if index:
+            yield "\n"
+        if comment:
+            yield from _wrap(f"# {comment}", width, INDENT + "# ", first=INDENT)
+        yield from _shell_lines(line, width)
+
+
+def _shell_lines(line: str, width: int) -> Iterator[str]:
+    """``$ pspace ...`` cut at token boundaries, each cut continued with a backslash."""
+    tokens = [t if t in SHELL_OPERATORS else shlex.quote(t) for t in shlex.split(line)]
+    current = f"{INDENT}$ "
+    lead = f"{INDENT}    "
+    for token in tokens:
+        if current.strip() not in ("$", "") and len(current) + len(token) + 2 > width:
+            yield current.rstrip() + " \\\n"
+            current = lead
+        current += token + " "
+    yield current.rstrip() + "\n"
+
+
+def _paragraphs(text: str, width: int) -> Iterator[str]:
+    for index, paragraph in enumerate(re.split(r"\n\s*\n", text)):
+        if index:
+            yield "\n"
+        if paragraph.startswith("\b"):
+            for line in paragraph[1:].strip("\n").splitlines():
+                yield f"{INDENT}{line}\n"
+        else:
+            yield from _wrap(" ".join(paragraph.split()), width, INDENT, first=INDENT)
+
+
+def _wrap(text: str, width: int, indent: str, *, first: str | None = None) -> list[str]:
+    """``text`` wrapped at spaces only; a short ``[...]`` or ``{...}`` stays on one line."""
+    kept = _BRACKETED.sub(lambda m: m.group().replace(" ", _KEEP), text)
+    wrapper = textwrap.TextWrapper(
+        width=max(width, len(indent) + 20),
+        initial_indent=indent if first is None else first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return [line.replace(_KEEP, " ") + "\n" for line in wrapper.wrap(kept)]
+
+
+def _width(text: str) -> int:
+    return len(_ANSI.sub("", text))
+
+
+def _is_group(command: Any) -> bool:
+    return hasattr(command, "list_commands")
+
+
+def _styled() -> bool:
+    """Bold headings only where a person reads a colour terminal."""
+    if "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _bold(text: str) -> str:
+    return f"\x1b[1m{text}\x1b[0m"

@@ -1,0 +1,46 @@
+"""Help as a person sees it in a real terminal (tmux) at 80 and 120 columns (issue 15)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.helpers import PSPACE
+from tests.e2e.tmux import needs_tmux, run_in_terminal
+
+pytestmark = needs_tmux
+
+
+def terminal_env(home: Path) -> dict[str, str]:
+    return {
+        "TERM": "xterm-256color",
+        "PSPACE_CONFIG_DIR": str(home / "config"),
+        "HOME": str(home),
+        "PATH": "/usr/bin:/bin",
+    }
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_machine_create_help_in_a_terminal_cuts_nothing(home: Path, columns: int) -> None:
+    screen = run_in_terminal(
+        [str(PSPACE), "machine", "create", "--help"], columns=columns, env=terminal_env(home)
+    )
+    assert all(len(line) <= columns for line in screen.splitlines())
+    for name in ("--auto-snapshot-save-count", "--[no-]auto-snapshot-enabled", "--dry-run"):
+        assert name in screen
+    assert "{hourly|daily|weekly|monthly}" in screen
+    assert "[default:" in screen
+    assert "Examples:" in screen
+    assert "…" not in screen
+    assert not re.search("[\u2500-\u257f]", screen)
+
+
+def test_root_help_in_a_terminal_shows_env_and_default_text(home: Path) -> None:
+    screen = run_in_terminal([str(PSPACE), "--help"], columns=80, env=terminal_env(home))
+    flat = " ".join(screen.split())
+    assert "[env: PSPACE_PROFILE]" in flat
+    assert "[default: 3]" in flat
+    assert "[env: PAPERSPACE_API_URL]" in flat
+    assert "Examples:" in screen

@@ -305,6 +305,12 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
             "pspace sandbox serve --port 8800 --state sandbox.sqlite3",
         ),
     ),
+    "sandbox add-user": (
+        (
+            "A team member to give machine access to",
+            "pspace --sandbox sandbox add-user ada@example.com --first-name Ada --last-name Lovelace",
+        ),
+    ),
     "sandbox reset": (("Start the --sandbox state afresh", "pspace sandbox reset"),),
     "completion": (
         ("Completion in this bash session", "pspace completion bash > ~/.pspace-completion.bash"),

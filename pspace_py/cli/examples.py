@@ -308,7 +308,7 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
     "sandbox add-user": (
         (
             "A team member to give machine access to",
-            "pspace --sandbox sandbox add-user ada@example.com --first-name Ada --last-name Lovelace",
+            "pspace --sandbox sandbox add-user ada@example.com --first-name Ada",
         ),
     ),
     "sandbox reset": (("Start the --sandbox state afresh", "pspace sandbox reset"),),

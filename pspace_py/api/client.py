@@ -17,11 +17,17 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pspace_py import __version__
-from pspace_py.api import pagination
+from pspace_py.api import deadline, pagination
 from pspace_py.api import retry as retry_rules
+from pspace_py.api.body import ACCEPT_ENCODING, read_body
 from pspace_py.api.debug_log import log, log_request, log_response
 from pspace_py.api.decode import AsyncResult, JsonObject, Page, decode
-from pspace_py.api.errors import AmbiguousResultError, ApiError, ApiUnreachableError
+from pspace_py.api.errors import (
+    AmbiguousResultError,
+    ApiError,
+    ApiUnreachableError,
+    request_label,
+)
 from pspace_py.redact import register_secret
 
 if TYPE_CHECKING:
@@ -59,6 +65,8 @@ class ApiClient:
         headers = {
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
+            # Only what api/body.py decodes with a cap (httpx would add br or zstd if installed).
+            "Accept-Encoding": ACCEPT_ENCODING,
             "x-client": "pspace-py",
             "x-client-version": __version__,
         }
@@ -80,6 +88,10 @@ class ApiClient:
             transport=transport,
             verify=verify,
         )
+        if transport is None:
+            from pspace_py.api.transport import hold_to_deadlines
+
+            hold_to_deadlines(self._http)
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -129,7 +141,6 @@ class ApiClient:
             try:
                 return self._send_once(method, path, query, body)
             except ApiError as error:
-                # The happy path never imports tenacity; only a failure pays for it.
                 if self.retry_policy.retries == 0 or not retry_rules.is_retryable(error, method):
                     raise
                 try:
@@ -141,14 +152,17 @@ class ApiClient:
                     raise
         except ApiError as error:
             if method not in retry_rules.IDEMPOTENT_METHODS and retry_rules.is_ambiguous(error):
-                raise AmbiguousResultError(
-                    f"{method} {path} failed and may or may not have taken effect: {error}",
+                ambiguous = AmbiguousResultError(
+                    f"{request_label(method, path)} failed and may or may not have taken "
+                    f"effect: {error}",
                     cause=error,
                     status=error.status,
                     code=error.code,
                     method=method,
                     path=path,
-                ) from error
+                )
+                ambiguous.out_of_time = error.out_of_time
+                raise ambiguous from error
             raise
 
     def _retry(
@@ -157,38 +171,31 @@ class ApiClient:
         path: str,
         query: Mapping[str, str],
         body: Mapping[str, Any] | None,
-        first_error: ApiError,
+        error: ApiError,
     ) -> Any:
-        import tenacity
+        """Try again after ``error``, up to the policy's retries and within the deadline.
 
-        first_delay = retry_rules.delay_before_retry(1, first_error, self.retry_policy, self._rng)
-        log.info("retrying after %.2fs (attempt 1 failed: %s)", first_delay, first_error)
-        self._sleep(first_delay)
-        retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(self.retry_policy.retries),
-            wait=self._wait_before_retry,
-            retry=tenacity.retry_if_exception(lambda e: retry_rules.is_retryable(e, method)),
-            sleep=self._sleep,
-            before_sleep=self._log_retry,
-            reraise=True,
-        )
-        for attempt in retrying:
-            with attempt:
+        A retry that could not start before the thread's deadline
+        (:mod:`pspace_py.api.deadline`) is not made: the time left is spent waiting, as
+        the server asked or the backoff says, and ``error`` is raised with ``out_of_time``.
+        """
+        for attempt in range(1, self.retry_policy.retries + 1):
+            delay = retry_rules.delay_before_retry(attempt, error, self.retry_policy, self._rng)
+            left = deadline.remaining()
+            if left is not None and delay >= left:
+                log.info("not retrying: %.2fs to wait, %.2fs left (%s)", delay, left, error)
+                self._sleep(max(0.0, left))
+                error.out_of_time = True
+                raise error
+            log.info("retrying after %.2fs (attempt %d failed: %s)", delay, attempt, error)
+            self._sleep(delay)
+            try:
                 return self._send_once(method, path, query, body)
-        raise AssertionError("tenacity either returns or raises")  # pragma: no cover
-
-    def _wait_before_retry(self, state: Any) -> float:
-        error = state.outcome.exception() if state.outcome else None
-        # tenacity counts from the first retry; the first try happened before it.
-        return retry_rules.delay_before_retry(
-            state.attempt_number + 1, error, self.retry_policy, self._rng
-        )
-
-    def _log_retry(self, state: Any) -> None:
-        error = state.outcome.exception() if state.outcome else None
-        delay = state.next_action.sleep if state.next_action else 0
-        attempt = state.attempt_number + 1
-        log.info("retrying after %.2fs (attempt %d failed: %s)", delay, attempt, error)
+            except ApiError as later:
+                if not retry_rules.is_retryable(later, method):
+                    raise
+                error = later
+        raise error
 
     def _send_once(
         self,
@@ -205,13 +212,41 @@ class ApiClient:
         if body is not None or method in {"POST", "PUT", "PATCH"}:
             content = json.dumps(body if body is not None else {}).encode()
             headers["Content-Type"] = "application/json"
+        # One deadline for the whole try: connecting, sending and reading all of the answer.
+        left = deadline.remaining()
+        cut_short = left is not None and left < self.timeout
+        seconds = max(0.0, left) if cut_short and left is not None else self.timeout
+        what = request_label(method, path)
+        if seconds <= 0:
+            raise ApiUnreachableError(
+                f"No time was left to send {what} before the deadline.",
+                not_sent=True,
+                out_of_time=True,
+                method=method,
+                path=path,
+            )
         request = self._http.build_request(
-            method, relative, params=query or None, content=content, headers=headers
+            method,
+            relative,
+            params=query or None,
+            content=content,
+            headers=headers,
+            timeout=httpx.Timeout(seconds, connect=min(CONNECT_TIMEOUT, seconds)),
         )
         log_request(request, content)
         started = time.monotonic()
+        within = (
+            f"in the {seconds:.3g}s left before the deadline"
+            if cut_short
+            else f"within {self.timeout:g}s (--http-timeout)"
+        )
         try:
-            response = self._http.send(request)
+            with deadline.limit(seconds):
+                response = self._http.send(request, stream=True)
+                try:
+                    answer = read_body(response, method, path)
+                finally:
+                    response.close()
         except httpx.ConnectError as error:
             raise ApiUnreachableError(
                 f"Cannot connect to {request.url.host}: {_describe(error)}.",
@@ -223,26 +258,26 @@ class ApiClient:
             raise ApiUnreachableError(
                 f"Timed out connecting to {request.url.host}.",
                 not_sent=True,
+                out_of_time=cut_short,
                 method=method,
                 path=path,
             ) from None
         except httpx.TimeoutException:
             raise ApiUnreachableError(
-                f"The API did not answer {method} {path} within {self.timeout:g}s "
-                "(--http-timeout).",
+                f"The API did not answer {what} {within}.",
+                out_of_time=cut_short,
                 method=method,
                 path=path,
             ) from None
         except httpx.TransportError as error:
             raise ApiUnreachableError(
-                f"Connection to {request.url.host} failed during {method} {path}: "
-                f"{_describe(error)}.",
+                f"Connection to {request.url.host} failed during {what}: {_describe(error)}.",
                 method=method,
                 path=path,
             ) from None
         elapsed_ms = (time.monotonic() - started) * 1000
-        log_response(response, elapsed_ms)
-        return decode(response, method, path)
+        log_response(response, answer, elapsed_ms)
+        return decode(response, answer, method, path)
 
     # -- pagination (api/pagination.py) ---------------------------------------
 

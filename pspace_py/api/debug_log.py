@@ -33,14 +33,14 @@ def log_request(request: httpx.Request, content: bytes | None) -> None:
         log.debug("> %s", _body_excerpt(content))
 
 
-def log_response(response: httpx.Response, elapsed_ms: float) -> None:
+def log_response(response: httpx.Response, content: bytes, elapsed_ms: float) -> None:
     if not log.isEnabledFor(logging.DEBUG):
         return
     reason = _printable(redact(response.reason_phrase))
     log.debug("< %s %s (%.0f ms)", response.status_code, reason, elapsed_ms)
     _log_headers("<", response.headers)
-    if response.content:
-        log.debug("< %s", _body_excerpt(response.content))
+    if content:
+        log.debug("< %s", _body_excerpt(content))
 
 
 def _log_headers(direction: str, headers: httpx.Headers) -> None:

@@ -17,6 +17,7 @@ from pspace_py.api.errors import (
     RateLimitedError,
     ServerError,
     error_class_for_status,
+    request_label,
 )
 
 if TYPE_CHECKING:
@@ -48,8 +49,9 @@ class AsyncResult(NamedTuple):
     reconciled: bool = False
 
 
-def decode(response: httpx.Response, method: str, path: str) -> Any:
-    """The JSON body of a successful answer; any other answer raises its ApiError."""
+def decode(response: httpx.Response, content: bytes, method: str, path: str) -> Any:
+    """The JSON body (``content``, as read) of a successful answer; any other answer raises
+    its ApiError."""
     status = response.status_code
     if 300 <= status < 400:
         location = response.headers.get("location", "?")
@@ -60,15 +62,15 @@ def decode(response: httpx.Response, method: str, path: str) -> Any:
             method=method,
             path=path,
         )
-    body = _parse_json(response)
+    body = _parse_json(content)
     if status >= 400:
-        raise _error_from_response(response, body, method, path)
+        raise _error_from_response(response, content, body, method, path)
     if isinstance(body, dict) and _looks_like_error(body):
-        raise _error_from_response(response, body, method, path)
+        raise _error_from_response(response, content, body, method, path)
     if body is _NOT_JSON:
         raise InvalidResponseError(
-            f"The API answered HTTP {status} to {method} {path} with a body that is not JSON "
-            f"({_content_type(response)}).",
+            f"The API answered HTTP {status} to {request_label(method, path)} with a body that "
+            f"is not JSON ({_content_type(response)}).",
             status=status,
             method=method,
             path=path,
@@ -84,7 +86,8 @@ def parse_page(body: Any, path: str) -> Page:
         or not isinstance(body.get("hasMore"), bool)
     ):
         raise InvalidResponseError(
-            f"The API's answer to GET {path} is not a list envelope (items, hasMore, nextPage).",
+            f"The API's answer to {request_label('GET', path)} is not a list envelope "
+            "(items, hasMore, nextPage).",
             status=200,
             method="GET",
             path=path,
@@ -134,13 +137,30 @@ def _content_type(response: httpx.Response) -> str:
     return content_type.split(";")[0]
 
 
-def _parse_json(response: httpx.Response) -> Any:
-    if not response.content:
+def _not_a_json_number(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+_decoder: Any = None
+
+
+def _parse_json(content: bytes) -> Any:
+    """The JSON in ``content``; :data:`_NOT_JSON` for anything else.
+
+    JSON as RFC 8259 (and JavaScript's ``JSON.parse``, the official CLI's reader) has it:
+    ``NaN``, ``Infinity`` and ``-Infinity``, which Python's reader accepts, are not JSON,
+    so a body with them is malformed (docs/json.md).
+    """
+    if not content:
         return _NOT_JSON
     import json  # here: a command's --help never reads an answer
 
+    global _decoder
+    if _decoder is None:
+        _decoder = json.JSONDecoder(parse_constant=_not_a_json_number)
     try:
-        return json.loads(response.content)
+        # What json.loads does with bytes, with the stricter decoder.
+        return _decoder.decode(content.decode(json.detect_encoding(content), "surrogatepass"))
     except (ValueError, RecursionError):  # not JSON, or nested deeper than Python recurses
         return _NOT_JSON
 
@@ -158,7 +178,9 @@ def _request_id(response: httpx.Response) -> str | None:
     return None
 
 
-def _error_from_response(response: httpx.Response, body: Any, method: str, path: str) -> ApiError:
+def _error_from_response(
+    response: httpx.Response, content: bytes, body: Any, method: str, path: str
+) -> ApiError:
     from pspace_py.api.retry import parse_retry_after
 
     status = response.status_code
@@ -169,7 +191,7 @@ def _error_from_response(response: httpx.Response, body: Any, method: str, path:
         code = _server_text(body.get("code"), 60) or None
         issues = _issues(body.get("issues"))
     else:
-        snippet = response.content[:_ERROR_TEXT_LIMIT].decode(errors="replace").strip()
+        snippet = content[:_ERROR_TEXT_LIMIT].decode(errors="replace").strip()
         kind = "empty body" if not snippet else f"{_content_type(response)} body"
         reason = _server_text(response.reason_phrase, 60)
         message = f"HTTP {status} {reason}".strip() + f" ({kind})"

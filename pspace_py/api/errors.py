@@ -24,9 +24,12 @@ class ApiError(Exception):
         path: str | None = None,
         issues: list[str] | None = None,
         request_id: str | None = None,
+        out_of_time: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
+        # True when a deadline (pspace_py.api.deadline), not the server, ended the tries.
+        self.out_of_time = out_of_time
         # The API's X-Request-Id, so a support ticket can name the failed request.
         self.request_id = request_id
         # Set on a retry's error when an earlier try got no usable answer, so the
@@ -102,6 +105,17 @@ class AmbiguousResultError(ApiError):
     def __init__(self, message: str, *, cause: ApiError, **kwargs: object) -> None:
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
         self.cause = cause
+
+
+# A request as messages name it: the path may carry what the user typed, so it is cut short.
+_PATH_SHOWN = 120
+
+
+def request_label(method: str, path: str) -> str:
+    """``GET machines/ps123`` for messages, however long the path."""
+    from pspace_py.redact import excerpt
+
+    return f"{method} {excerpt(path, _PATH_SHOWN)}"
 
 
 STATUS_ERRORS: dict[int, type[ApiError]] = {

@@ -12,7 +12,7 @@ from pspace_py.cli.machine.cost_column import cost_column
 from pspace_py.cli.options import FieldsOpt, JsonOpt, MachineRefArg, QuietOpt, WaitTimeoutOpt
 from pspace_py.errors import NotFoundError, UsageError
 from pspace_py.output import columns as cols
-from pspace_py.waiting import GONE, WAITABLE_STATES
+from pspace_py.waiting import GONE, WAITABLE_STATES, within_wait
 
 
 @app.command("wait")
@@ -41,19 +41,21 @@ def wait_for_state(
         raise UsageError(
             f"Unknown state '{unknown[0]}'.", hint=f"Use one of: {', '.join(WAITABLE_STATES)}."
         )
-    try:
-        machine = resolve_machine(state.client(), ref)
-    except NotFoundError:
-        if GONE not in wanted:
-            raise
-        # Waiting for a machine to be gone, and no machine has that ID or name: it is.
-        out.success(f"Machine {ref} is {GONE} (no machine has that ID or name).")
-        out.report({"data": None, "event": None})
-        return
-    state.operation = f"waiting for machine {machine.get('id')}"
-    waited = wait_until(
-        state, out, str(machine["id"]), set(wanted), event_id=event_id, timeout=timeout
-    )
+    client = state.client()
+    with within_wait(timeout, ref):  # finding the machine is part of the wait
+        try:
+            machine = resolve_machine(client, ref)
+        except NotFoundError:
+            if GONE not in wanted:
+                raise
+            # Waiting for a machine to be gone, and no machine has that ID or name: it is.
+            out.success(f"Machine {ref} is {GONE} (no machine has that ID or name).")
+            out.report({"data": None, "event": None})
+            return
+        state.operation = f"waiting for machine {machine.get('id')}"
+        waited = wait_until(
+            state, out, str(machine["id"]), set(wanted), event_id=event_id, timeout=timeout
+        )
     state.operation = None
     if waited.machine is None:
         out.success(f"Machine {machine.get('id')} is {GONE}.")

@@ -28,8 +28,37 @@ json_values = st.recursive(
 )
 
 
+def finite(value: Any) -> Any:
+    """``value`` with NaN and the infinities as None: JSON has no such numbers."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return type(value)((key, finite(item)) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return [finite(item) for item in value]
+    return value
+
+
 def reference(value: Any, indent: str = "") -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + indent)
+    """json.dumps, but NaN and infinities are null, as JSON.stringify (the official CLI)."""
+    text = json.dumps(finite(value), indent=2, ensure_ascii=False, allow_nan=False)
+    return text.replace("\n", "\n" + indent)
+
+
+def strict_json(text: str) -> Any:
+    """Parse as JSON is (RFC 8259): NaN, Infinity and -Infinity are refused."""
+
+    def refuse(name: str) -> Any:
+        raise ValueError(f"{name} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("number", [math.nan, math.inf, -math.inf])
+def test_nan_and_infinity_are_written_as_null_so_the_output_is_json(number: float) -> None:
+    stdout = io.StringIO()
+    Output(json_mode=True, stdout=stdout).json({"hourly": number, "tuple": (number,)})
+    assert strict_json(stdout.getvalue()) == {"hourly": None, "tuple": [None]}
 
 
 @given(json_values, st.sampled_from(["", "  ", "    "]))
@@ -66,7 +95,7 @@ def test_a_streamed_list_is_the_whole_list_dumped(items: list[dict[str, Any]]) -
     count = Output(json_mode=True, stdout=stdout).json_items(iter(items))
     assert count == len(items)
     # The same text as json.dumps, but for DEL and C1 controls, which are \u-escaped.
-    expected = json.dumps(items, indent=2, ensure_ascii=False).translate(TERMINAL_SAFE)
+    expected = reference(items).translate(TERMINAL_SAFE)
     assert stdout.getvalue() == expected + "\n"
 
 
@@ -83,5 +112,5 @@ def test_a_streamed_page_is_the_whole_envelope_dumped(
     envelope = {"hasMore": has_more, "items": items, "nextPage": next_page}
     count = write_page(stdout, iter(items), has_more=has_more, next_page=next_page, keys=keys)
     assert count == len(items)
-    expected = json.dumps({key: envelope[key] for key in keys}, indent=2, ensure_ascii=False)
+    expected = reference({key: envelope[key] for key in keys})
     assert stdout.getvalue() == expected.translate(TERMINAL_SAFE) + "\n"

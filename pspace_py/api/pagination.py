@@ -6,6 +6,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
 from pspace_py.api.decode import JsonObject, Page, parse_page
+from pspace_py.api.errors import InvalidResponseError
+from pspace_py.redact import excerpt
 
 
 class Getter(Protocol):
@@ -16,6 +18,8 @@ class Getter(Protocol):
 
 # The API's largest page: what a walk over every page asks for unless told otherwise.
 MAX_PAGE_SIZE = 120
+# A walk ends here whatever the API says: 1.2 million items at the largest page size.
+MAX_PAGES = 10_000
 
 
 def list_page(client: Getter, path: str, params: Mapping[str, Any] | None = None) -> Page:
@@ -39,13 +43,31 @@ def iter_items(
 
     Pages are not read ahead on a thread: measured (bench/run.py), the GIL
     hand-offs cost more than the overlap with the caller's work saves.
+
+    The walk always ends: a cursor the API already gave (which would loop for ever)
+    and more than :data:`MAX_PAGES` pages are refused as a malformed answer.
     """
     query = dict(params or {})
     if follow and query.get("limit") is None:
         query["limit"] = MAX_PAGE_SIZE
-    while True:
+    # Hashes, not the cursors: the API decides how long they are.
+    seen: set[int] = set()
+    for number in range(1, MAX_PAGES + 1):
         page = list_page(client, path, query)
         yield from page.items
         if not follow or not page.has_more or not page.next_page:
             return
+        if hash(page.next_page) in seen:
+            raise _endless(path, f"repeated a page cursor (page {number}), which never ends")
+        seen.add(hash(page.next_page))
         query["after"] = page.next_page
+    raise _endless(path, f"still had more after {MAX_PAGES} pages")
+
+
+def _endless(path: str, what: str) -> InvalidResponseError:
+    return InvalidResponseError(
+        f"Listing {excerpt(path, 60)}, the API {what}; stopped reading there.",
+        status=200,
+        method="GET",
+        path=path,
+    )

@@ -46,8 +46,25 @@ def dumps_indented(obj: Any, indent: str = "") -> str:
     try:
         return _value(obj, indent)
     except (_NotPlainError, RecursionError):
-        text = json.dumps(obj, indent=2, ensure_ascii=False)
+        try:
+            text = json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
+        except ValueError as error:
+            if "not JSON compliant" not in str(error):  # a cycle, say: as json.dumps fails
+                raise
+            # A NaN or infinity somewhere: null, as above.
+            text = json.dumps(_finite(obj), indent=2, ensure_ascii=False)
         return text.replace("\n", "\n" + indent) if indent else text
+
+
+def _finite(obj: Any) -> Any:
+    """``obj`` with every NaN and infinity made None (the rare path: not plain JSON types)."""
+    if isinstance(obj, float):
+        return obj if obj - obj == 0 else None
+    if isinstance(obj, dict):
+        return {key: _finite(value) for key, value in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(item) for item in obj]
+    return obj
 
 
 def _value(value: Any, indent: str) -> str:
@@ -72,12 +89,10 @@ def _value(value: Any, indent: str) -> str:
 
 
 def _float(value: float) -> str:
-    if value != value:
-        return "NaN"
-    if value == _INFINITY:
-        return "Infinity"
-    if value == -_INFINITY:
-        return "-Infinity"
+    # NaN and the infinities are not JSON: null, as JSON.stringify (the official CLI) writes
+    # them. (The API's answers cannot hold them, api/decode.py; 1e999 reads as infinity.)
+    if value != value or value in (_INFINITY, -_INFINITY):
+        return "null"
     return _float_repr(value)
 
 

@@ -112,24 +112,33 @@ def drip_body(interval: float = 0.5) -> Behaviour:
     return behave
 
 
-def repeated_cursor(cursor: str = "the-same-cursor") -> Behaviour:
-    """A page that always has more, and always the same next page."""
-    page = {"items": [MACHINE], "hasMore": True, "nextPage": cursor}
-    return json_answer(page)
+# Past this many pages, the endless lists below end after all, so a client that would
+# follow them for ever fails its test instead of hanging it.
+PAGES_BEFORE_GIVING_IN = 200
 
 
-def endless_pages() -> Behaviour:
-    """Pages that always have more, each with a new cursor."""
+def _pages(cursor: Callable[[int], str]) -> Behaviour:
     counter = iter(range(10**9))
     lock = threading.Lock()
 
     def behave(exchange: Exchange) -> None:
         with lock:
             number = next(counter)
-        page = {"items": [], "hasMore": True, "nextPage": f"cursor-{number}"}
+        more = number < PAGES_BEFORE_GIVING_IN
+        page = {"items": [MACHINE], "hasMore": more, "nextPage": cursor(number) if more else None}
         exchange.json(200, json.dumps(page))
 
     return behave
+
+
+def repeated_cursor(cursor: str = "the-same-cursor") -> Behaviour:
+    """Pages that always have more, and always the same next page."""
+    return _pages(lambda _: cursor)
+
+
+def endless_pages() -> Behaviour:
+    """Pages that always have more, each with a new cursor."""
+    return _pages(lambda number: f"cursor-{number}")
 
 
 @functools.lru_cache(maxsize=4)

@@ -121,12 +121,18 @@ def stored_setting(config: ConfigFile, profile: str, name: str) -> Any:
     if problem is None:
         return value
     where = f"Config file {config.path}" if config.path else "The config"
-    shown = "(hidden)" if name == "api_key" else repr(value)
+    shown = "(hidden)" if name == "api_key" else _bounded_repr(value)
     fix = "pspace login" if name == "api_key" else f"pspace config set {name} VALUE"
     raise ConfigError(
         f"{where}: setting '{name}' of profile '{profile}' {problem}, not {shown}.",
         hint=f"Run '{fix}' or 'pspace config unset {name}' (with --profile {profile}).",
     )
+
+
+def _bounded_repr(value: Any) -> str:
+    from pspace_py.redact import excerpt
+
+    return excerpt(repr(value), 80)
 
 
 # -- changes -----------------------------------------------------------------

@@ -3,10 +3,13 @@
 The file lives in platformdirs' user config dir for ``pspace-py``, or in
 ``$PSPACE_CONFIG_DIR``. Writes hold an exclusive lock on a sibling lock file,
 write a temporary file created 0600, fsync it and rename it over the old one,
-so a crash or a concurrent writer never leaves a truncated file. The directory
-is made 0700. Reading tightens a file that other users could open, and records
-a warning for the CLI to show. A file that is not valid TOML is reported with
-its line and column and never rewritten.
+so a crash or a concurrent writer never leaves a truncated file. A directory
+pspace creates is 0700; one that exists is left as it is. Reading tightens a
+config file of the user's own that other users could open (never one behind a
+symlink), and records a warning for the CLI to show. A file that is not valid
+TOML is reported with its line and column and never rewritten; anything but a
+regular file is refused without being read. Every problem with the file is a
+:class:`ConfigError`, exit 2.
 """
 
 from __future__ import annotations
@@ -15,14 +18,21 @@ import contextlib
 import copy
 import os
 import re
-import stat
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pspace_py.errors import ConfigError
+from pspace_py.config_open import (
+    DIR_HINT,
+    FIX_HINT,
+    O_CLOEXEC,
+    O_NOFOLLOW,
+    O_NONBLOCK,
+    opened_config,
+)
+from pspace_py.errors import ConfigError, ExitCode
 
 APP_NAME = "pspace-py"
 CONFIG_FILE_NAME = "config.toml"
@@ -31,7 +41,6 @@ DEFAULT_PROFILE = "default"
 # How long a writer waits for another writer before giving up.
 LOCK_TIMEOUT_SECONDS = 10.0
 _LOCK_POLL_SECONDS = 0.02
-_FIX_HINT = "Fix or delete the file; it was left as it is."
 
 
 def config_dir() -> Path:
@@ -97,8 +106,7 @@ def _describe_toml_error(error: Exception, text: str) -> str:
     return message
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
-    raw = path.read_bytes()  # first: with no config file, the TOML parser is never imported
+def _parse_toml(raw: bytes, path: Path) -> dict[str, Any]:
     from pspace_py.toml_reader import tomllib as toml_module
 
     tomllib = toml_module()
@@ -108,14 +116,19 @@ def _load_toml(path: Path) -> dict[str, Any]:
         line = raw[: error.start].count(b"\n") + 1
         raise ConfigError(
             f"Config file {path} is not valid TOML: line {line}: the file is not UTF-8 text.",
-            hint=_FIX_HINT,
+            hint=FIX_HINT,
         ) from None
     try:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(
             f"Config file {path} is not valid TOML: {_describe_toml_error(error, text)}.",
-            hint=_FIX_HINT,
+            hint=FIX_HINT,
+        ) from None
+    except RecursionError:
+        raise ConfigError(
+            f"Config file {path} nests tables or arrays too deeply to be a pspace config.",
+            hint=FIX_HINT,
         ) from None
     return data
 
@@ -123,40 +136,19 @@ def _load_toml(path: Path) -> dict[str, Any]:
 def load_config(path: Path | None = None) -> ConfigFile:
     """Read the config file; a missing file is an empty config.
 
-    A file other users could open is made 0600 first, with a warning recorded in
-    ``ConfigFile.warnings``.
+    Only a regular file is read (a FIFO, device or directory is refused at once, never
+    waited on), and at most :data:`MAX_CONFIG_BYTES` of it. A file other users could open
+    is made 0600 once it has been read as a config, with a warning recorded in
+    ``ConfigFile.warnings``; a file behind a symlink, or someone else's, is only warned
+    about: pspace changes no file it did not create.
     """
     path = path or config_path()
-    warnings = _tighten_with_warning(path)
-    try:
-        data = _load_toml(path)
-    except FileNotFoundError:
-        return ConfigFile(path=path, warnings=warnings)
-    except IsADirectoryError:
-        raise ConfigError(f"Config file {path} is a directory.", hint=_FIX_HINT) from None
-    except PermissionError:
-        raise ConfigError(f"Cannot read config file {path}: permission denied.") from None
-    except OSError as error:
-        raise ConfigError(f"Cannot read config file {path}: {error.strerror}.") from None
-    config = _validate(data, path)
-    config.warnings = warnings
+    with opened_config(path) as opened:
+        if opened is None:
+            return ConfigFile(path=path)
+        config = _validate(_parse_toml(opened.read(), path), path)
+        config.warnings = opened.tighten()
     return config
-
-
-def _tighten_with_warning(path: Path) -> list[str]:
-    try:
-        old_mode = tighten_permissions(path)
-    except OSError as error:
-        return [
-            f"Config file {path} can be read by other users and could not be made private "
-            f"({error.strerror}). Fix it with 'chmod 600 {path}'."
-        ]
-    if old_mode is None:
-        return []
-    return [
-        f"Config file {path} was open to other users (mode {old_mode:04o}); it is now 0600. "
-        "If anyone else can use this machine, consider replacing the API keys in it."
-    ]
 
 
 def _validate(data: dict[str, Any], path: Path) -> ConfigFile:
@@ -166,12 +158,12 @@ def _validate(data: dict[str, Any], path: Path) -> ConfigFile:
         raise ConfigError(
             f"Config file {path} has an unexpected layout: 'default_profile' must be a string "
             "and 'profiles' a table.",
-            hint=_FIX_HINT,
+            hint=FIX_HINT,
         )
     for name, settings in profiles.items():
         if not isinstance(settings, dict):
             raise ConfigError(
-                f"Config file {path}: profile '{name}' must be a table.", hint=_FIX_HINT
+                f"Config file {path}: profile '{name}' must be a table.", hint=FIX_HINT
             )
     extra = {k: v for k, v in data.items() if k not in {"default_profile", "profiles"}}
     return ConfigFile(
@@ -182,33 +174,29 @@ def _validate(data: dict[str, Any], path: Path) -> ConfigFile:
     )
 
 
-def tighten_permissions(path: Path) -> int | None:
-    """Make an existing config file 0600; returns its old mode when that was looser."""
-    if os.name != "posix":  # pragma: no cover - Windows has no POSIX modes
-        return None
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    if mode & 0o077 == 0:
-        return None
-    path.chmod(0o600)
-    return mode
-
-
 # -- writing -----------------------------------------------------------------
 
 
 def _ensure_private_dir(directory: Path) -> None:
+    """Create the config directory 0700 if there is none; one that exists is left as it is
+    (``PSPACE_CONFIG_DIR`` may name a directory others use: pspace did not create it)."""
     try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if os.name == "posix" and stat.S_IMODE(directory.stat().st_mode) != 0o700:
-            directory.chmod(0o700)
+        directory.mkdir(parents=True, mode=0o700)
+    except FileExistsError:
+        if not directory.is_dir():
+            raise ConfigError(
+                f"Cannot prepare config directory {directory}: it is not a directory.",
+                hint=DIR_HINT,
+            ) from None
+        return
     except OSError as error:
         raise ConfigError(
             f"Cannot prepare config directory {directory}: {error.strerror or error}.",
-            hint="Set PSPACE_CONFIG_DIR to a directory you own.",
+            hint=DIR_HINT,
         ) from None
+    if os.name == "posix":  # created here: private whatever the umask
+        with contextlib.suppress(OSError):
+            directory.chmod(0o700)
 
 
 @contextlib.contextmanager
@@ -216,9 +204,13 @@ def _exclusive_lock(directory: Path) -> Iterator[None]:
     """Hold the config directory's lock; wait at most LOCK_TIMEOUT_SECONDS for it."""
     lock_path = directory / LOCK_FILE_NAME
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        # Never through a symlink, never waiting on a FIFO: the lock is pspace's own file.
+        flags = os.O_RDWR | os.O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC
+        fd = os.open(lock_path, flags, 0o600)
     except OSError as error:
-        raise ConfigError(f"Cannot open lock file {lock_path}: {error.strerror}.") from None
+        raise ConfigError(
+            f"Cannot open lock file {lock_path}: {error.strerror}.", hint=DIR_HINT
+        ) from None
     try:
         try:
             import fcntl
@@ -235,6 +227,7 @@ def _exclusive_lock(directory: Path) -> Iterator[None]:
                     raise ConfigError(
                         f"Another pspace is changing {directory / CONFIG_FILE_NAME}.",
                         hint="Try again in a moment.",
+                        exit_code=ExitCode.GENERAL,  # busy, not wrong
                     ) from None
                 time.sleep(_LOCK_POLL_SECONDS)
         try:
@@ -259,7 +252,13 @@ def write_config_atomically(config: ConfigFile, path: Path) -> None:
     import tomli_w
 
     target = _real_target(path)
-    payload = tomli_w.dumps(config.to_toml_dict()).encode()
+    try:
+        payload = tomli_w.dumps(config.to_toml_dict()).encode()
+    except RecursionError:  # read, but nested too deeply to write back (a few hundred levels)
+        raise ConfigError(
+            f"Config file {path} nests tables or arrays too deeply to be written back.",
+            hint=FIX_HINT,
+        ) from None
     try:
         # mkstemp creates the file 0600 whatever the umask.
         import tempfile  # only writes pay for it

@@ -66,7 +66,9 @@ class RefusedError(PspaceError):
 
 
 class ConfigError(PspaceError):
-    exit_code = ExitCode.GENERAL
+    """A config file (or catalog or state file) pspace cannot use: input to fix, exit 2."""
+
+    exit_code = ExitCode.USAGE
 
 
 class WaitTimeoutError(PspaceError):

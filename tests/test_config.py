@@ -7,6 +7,7 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -165,12 +166,15 @@ def test_writes_are_0600_in_a_0700_dir_whatever_the_umask(tmp_path: Path, umask:
 
 @posix_only
 @pytest.mark.usefixtures("umask_022")
-def test_an_existing_open_dir_is_made_0700_on_write(config_file: Path) -> None:
-    config_file.parent.mkdir(mode=0o755)
-    config_file.parent.chmod(0o755)
+@pytest.mark.parametrize("existing", [0o755, 0o1777], ids=["0755", "1777"])
+def test_an_existing_dir_keeps_its_mode(config_file: Path, existing: int) -> None:
+    # PSPACE_CONFIG_DIR=/tmp must not make the system's temp directory 0700 for everyone.
+    config_file.parent.mkdir()
+    config_file.parent.chmod(existing)
     with editing_config(config_file) as config:
         config.profiles["a"] = {"team": "t"}
-    assert mode(config_file.parent) == 0o700
+    assert mode(config_file.parent) == existing
+    assert mode(config_file) == 0o600
 
 
 @posix_only
@@ -213,6 +217,139 @@ def test_editing_a_loose_file_tightens_it_and_warns(config_file: Path) -> None:
     with editing_config(config_file) as config:
         assert len(config.warnings) == 1
     assert mode(config_file) == 0o600
+
+
+# -- files pspace did not create (issue 16 items 1 and 10) ---------------------
+
+
+def symlinked_to(config_file: Path, target: Path, content: str) -> None:
+    target.parent.mkdir()
+    target.write_text(content)
+    target.chmod(0o644)
+    config_file.parent.mkdir(parents=True)
+    config_file.symlink_to(target)
+
+
+@posix_only
+def test_a_config_behind_a_symlink_is_never_chmodded(tmp_path: Path, config_file: Path) -> None:
+    target = tmp_path / "dotfiles" / "pspace.toml"
+    symlinked_to(config_file, target, 'default_profile = "default"\n')
+    [warning] = load_config(config_file).warnings
+    assert mode(target) == 0o644
+    assert f"symlink to {target}" in warning
+    assert f"chmod 600 {target}" in warning
+    assert "now 0600" not in warning
+
+
+@posix_only
+def test_a_system_file_behind_a_symlink_is_never_chmodded(
+    tmp_path: Path, config_file: Path
+) -> None:
+    target = tmp_path / "etc" / "passwd"
+    symlinked_to(config_file, target, "root:x:0:0:root:/root:/bin/sh\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_file)
+    assert "left as it is" in (caught.value.hint or "")
+    assert mode(target) == 0o644
+    assert target.read_text() == "root:x:0:0:root:/root:/bin/sh\n"
+
+
+@posix_only
+def test_a_loose_file_that_is_not_a_config_is_left_as_it_was_said_to_be(config_file: Path) -> None:
+    config_file.parent.mkdir(parents=True)
+    config_file.write_text("these are not\nTOML = = settings\n")
+    config_file.chmod(0o644)
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_file)
+    assert "left as it is" in (caught.value.hint or "")
+    assert mode(config_file) == 0o644
+
+
+@posix_only
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="needs root to chown")
+def test_another_users_loose_file_is_only_warned_about(config_file: Path) -> None:
+    config_file.parent.mkdir(parents=True)
+    config_file.write_text('default_profile = "default"\n')
+    config_file.chmod(0o644)
+    os.chown(config_file, 65534, 65534)
+    [warning] = load_config(config_file).warnings
+    assert "belongs to another user" in warning
+    assert mode(config_file) == 0o644
+
+
+@posix_only
+def test_a_new_config_dir_is_0700_but_an_existing_one_is_left_alone(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)  # as /tmp is
+    with editing_config(shared / "config.toml") as config:
+        config.profiles["a"] = {"team": "t"}
+    assert mode(shared) == 0o1777
+    with editing_config(tmp_path / "made" / "config.toml") as config:
+        config.profiles["a"] = {"team": "t"}
+    assert mode(tmp_path / "made") == 0o700
+
+
+@pytest.fixture
+def fifo(config_file: Path) -> Iterator[Path]:
+    """A FIFO at config.toml. Should a reader block opening it, a writer comes along after
+    a few seconds and hangs up, so the test fails instead of hanging."""
+    import threading
+
+    config_file.parent.mkdir(parents=True)
+    os.mkfifo(config_file)
+    done = threading.Event()
+
+    def unblock() -> None:
+        done.wait(3)
+        while not done.is_set():
+            try:
+                os.close(os.open(config_file, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:  # no reader waiting
+                done.wait(0.05)
+
+    thread = threading.Thread(target=unblock, daemon=True)
+    thread.start()
+    yield config_file
+    done.set()
+    thread.join(timeout=5)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_at_config_toml_is_refused_at_once(fifo: Path) -> None:
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(ConfigError, match="is a FIFO"):
+        load_config(fifo)
+    assert time.monotonic() - started < 1
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+@posix_only
+@pytest.mark.parametrize("kind", ["a directory", "a character device"])
+def test_anything_but_a_regular_file_is_refused(config_file: Path, kind: str) -> None:
+    config_file.parent.mkdir(parents=True)
+    if kind == "a directory":
+        config_file.mkdir()
+    else:
+        config_file.symlink_to(os.devnull)
+    with pytest.raises(ConfigError, match=f"is {kind}, not a regular file"):
+        load_config(config_file)
+
+
+def test_a_huge_file_is_refused_without_reading_it_all(config_file: Path) -> None:
+    config_file.parent.mkdir(parents=True)
+    config_file.write_text("# padding\n" * 200_000)
+    with pytest.raises(ConfigError, match="larger than 1024 KiB"):
+        load_config(config_file)
+
+
+def test_a_config_nested_100k_deep_is_a_config_error(config_file: Path) -> None:
+    config_file.parent.mkdir(parents=True)
+    config_file.write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(ConfigError, match="nests tables or arrays too deeply"):
+        load_config(config_file)
 
 
 # -- corrupt files -----------------------------------------------------------
@@ -431,3 +568,59 @@ def test_profile_names_accepted(name: str) -> None:
 def test_profile_names_refused(name: str) -> None:
     with pytest.raises(UsageError):
         check_profile_name(name)
+
+
+# -- through the CLI: every problem with the file is exit 2, in one line (issue 16 item 15) --
+
+PROBLEMS = {
+    "not TOML": lambda path: path.write_text("[profiles.default\n"),
+    "wrong layout": lambda path: path.write_text("profiles = 1\n"),
+    "bad value": lambda path: path.write_text('[profiles.default]\nretries = "many"\n'),
+    "nested 100k deep": lambda path: path.write_text("x = " + "[" * 100_000 + "]" * 100_000),
+    "too large": lambda path: path.write_text("#\n" * 600_000),
+    "a directory": lambda path: path.mkdir(),
+    # Deep enough that the TOML writer, not the reader, runs out of stack.
+    "nested 350 deep": lambda path: path.write_text("x = " + "[" * 350 + "]" * 350),
+    "not UTF-8": lambda path: path.write_bytes(b"team = '\xff'\n"),
+}
+
+
+@pytest.mark.parametrize("problem", PROBLEMS)
+def test_every_config_file_problem_is_exit_2_in_one_line(
+    pspace: Any, config_file: Path, problem: str
+) -> None:
+    config_file.parent.mkdir(parents=True)
+    PROBLEMS[problem](config_file)
+    # Reading it (whoami), or writing it back (config set) for what only a write finds.
+    command = ("config", "set", "team", "t") if "350" in problem else ("whoami",)
+    run = pspace(*command)
+    assert run.exit_code == 2, run.stderr
+    # (A warning that the file was open to others may come first.)
+    [line] = [line for line in run.stderr.splitlines() if line.startswith("Error:")]
+    assert line.startswith("Error: Config file ")
+    assert len(line) < 400
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_pspace_with_a_fifo_for_its_config_exits_2_at_once(config_file: Path) -> None:
+    import subprocess
+    import sys
+
+    config_file.parent.mkdir(parents=True)
+    os.mkfifo(config_file)
+    pspace = Path(sys.executable).parent / "pspace"
+    env = {**os.environ, "PSPACE_SANDBOX": "1"}
+    try:
+        done = subprocess.run(
+            [str(pspace), "machine", "list"],
+            capture_output=True,
+            text=True,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            timeout=20,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("pspace hung on a FIFO at config.toml")
+    assert done.returncode == 2, done.stderr
+    assert f"Config file {config_file} is a FIFO" in done.stderr

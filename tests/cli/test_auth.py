@@ -558,7 +558,7 @@ def test_a_corrupt_config_stops_login_with_file_and_line(pspace: Any, config_fil
 
     run = pspace("login", "--api-key", ALICE_KEY)
 
-    assert run.exit_code == 1
+    assert run.exit_code == 2  # a config file to fix is input to fix
     assert str(config_file) in run.stderr
     assert "line 3" in run.stderr
     assert config_file.read_bytes() == before

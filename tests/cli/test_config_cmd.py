@@ -269,7 +269,7 @@ def test_a_corrupt_file_is_reported_with_line_and_kept(pspace: Any, config_file:
     before = config_file.read_bytes()
     for args in (("config", "list"), ("config", "set", "retries", "2"), ("logout",)):
         run = pspace(*args)
-        assert run.exit_code == 1, args
+        assert run.exit_code == 2, args
         assert str(config_file) in run.stderr
         assert "line 3" in run.stderr
         assert len(run.stderr.strip().splitlines()) == 1
@@ -281,7 +281,7 @@ def test_a_bad_stored_value_is_reported_and_fixable(pspace: Any, config_file: Pa
     config_file.write_text('[profiles.default]\nretries = "many"\n')
     config_file.chmod(0o600)
     run = pspace("whoami")
-    assert run.exit_code == 1
+    assert run.exit_code == 2
     assert "'retries'" in run.stderr
     assert "pspace config set retries" in run.stderr
     assert pspace("config", "set", "retries", "2").exit_code == 0

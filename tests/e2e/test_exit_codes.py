@@ -61,32 +61,6 @@ def test_0_success(pspace: Pspace) -> None:
 # -- 1 ----------------------------------------------------------------------------------------
 
 
-def test_1_general_error_from_a_broken_config_file(pspace: Pspace, home: Path) -> None:
-    config = home / "config" / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text("[profiles.default\napi_key = 'x'\n")
-    result = pspace("machine", "list", api_key=None)
-    assert result.code == 1, result.describe()
-    assert result.error_line.startswith(f"Error: Config file {config} is not valid TOML")
-    assert "Fix or delete the file" in result.error_line
-    assert result.stdout == ""
-
-
-def test_1_general_error_from_a_file_that_is_not_sandbox_state(home: Path) -> None:
-    state = home / "not-state.sqlite3"
-    state.write_text("these are my notes, not a database\n")
-    env = pspace_env(home, None, api_key=None, PSPACE_SANDBOX_STATE=str(state))
-    result = run_pspace("--sandbox", "machine", "list", env=env)
-    assert result.code == 1, result.describe()
-    assert result.error_line.startswith(
-        f"Error: {state} is not a pspace sandbox state file (it is not an SQLite database); it "
-        "was left as it is."
-    )
-    assert "PSPACE_SANDBOX_STATE" in result.error_line
-    assert "Unexpected" not in result.stderr
-    assert state.read_text() == "these are my notes, not a database\n"  # left alone
-
-
 def test_1_unexpected_error_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """In-process (CliRunner): an exception pspace does not expect is one line and exit 1."""
     import httpx
@@ -113,6 +87,32 @@ def test_1_unexpected_error_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # -- 2 ----------------------------------------------------------------------------------------
+
+
+def test_2_usage_error_from_a_broken_config_file(pspace: Pspace, home: Path) -> None:
+    config = home / "config" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[profiles.default\napi_key = 'x'\n")
+    result = pspace("machine", "list", api_key=None)
+    assert result.code == 2, result.describe()
+    assert result.error_line.startswith(f"Error: Config file {config} is not valid TOML")
+    assert "Fix or delete the file" in result.error_line
+    assert result.stdout == ""
+
+
+def test_2_usage_error_from_a_file_that_is_not_sandbox_state(home: Path) -> None:
+    state = home / "not-state.sqlite3"
+    state.write_text("these are my notes, not a database\n")
+    env = pspace_env(home, None, api_key=None, PSPACE_SANDBOX_STATE=str(state))
+    result = run_pspace("--sandbox", "machine", "list", env=env)
+    assert result.code == 2, result.describe()
+    assert result.error_line.startswith(
+        f"Error: {state} is not a pspace sandbox state file (it is not an SQLite database); it "
+        "was left as it is."
+    )
+    assert "PSPACE_SANDBOX_STATE" in result.error_line
+    assert "Unexpected" not in result.stderr
+    assert state.read_text() == "these are my notes, not a database\n"  # left alone
 
 
 def test_2_usage_unknown_flag(pspace: Pspace, sandbox: ServedSandbox) -> None:

@@ -127,13 +127,13 @@ def _money_cell(key: str, per: str) -> Column:
 
 MACHINE_TYPE = [
     Column("TYPE", "label"),
-    Column("CPUS", "cpus"),
-    Column("RAM GIB", "ramGiB", lambda v: format_value(v).removesuffix(".0")),
-    Column("GPU", "gpu", compute=_gpu_text),
+    Column("CPUS", "cpus", priority=2),
+    Column("RAM GB", "ramGiB", lambda v: format_value(v).removesuffix(".0"), priority=1),
+    Column("GPU", "gpu", compute=_gpu_text, truncate=True),
     _money_cell("hourly", "hr"),
     Column("24/7 MONTH", "", compute=lambda row: _money_cell("monthly24x7", "mo").cell(row)),
-    Column("REGIONS", "regions"),
-    Column("APPROVAL", "needsApproval", lambda v: "needed" if v else "-"),
+    Column("REGIONS", "regions", truncate=True, priority=3),
+    Column("APPROVAL", "needsApproval", lambda v: "needed" if v else "-", priority=4),
 ]
 
 
@@ -165,7 +165,7 @@ def spend_rows(spend: SpendSummary) -> list[dict[str, Any]]:
 
 
 SPEND = [
-    Column("RESOURCE", "what"),
+    Column("RESOURCE", "what", truncate=True),
     Column("STATE", "state"),
     Column("WHILE RUNNING", "running"),
     Column("LIFETIME", "lifetime"),

@@ -3,9 +3,9 @@
 Commands say what happened (one resource, a list, a removal, what a bulk action did to each
 item, a document such as a price plan) and :class:`Output` shows it in the mode the user
 chose: JSON (``--json``; the API's own objects, streamed, never wrapped), quiet (``-q``; one ID
-per line), or for people: a table or record on stdout, notes on stderr. Tables are drawn with
-rich on a terminal and as plain aligned text otherwise, so pipes never see colour or
-box-drawing characters.
+per line), or for people: a table or record on stdout, notes on stderr. A table in a pipe is
+plain, every column whole; on a terminal it is fitted to the width (output/tables.py), so no
+value is ever wrapped inside a token.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pspace_py.output.columns import Column, columns_for_fields
-from pspace_py.output.format import one_line, pick, sanitize
+from pspace_py.output.format import MISSING, one_line, pick, sanitize
 
 if TYPE_CHECKING:
     from pspace_py.output.results import ItemResult
@@ -198,7 +198,7 @@ class Output:
         return count
 
     def table(self, items: Iterable[dict[str, Any]], columns: Sequence[Column]) -> int:
-        from pspace_py.output.tables import draw_rich_table, plain_table
+        from pspace_py.output.tables import plain_table, terminal_table
 
         columns = columns_for_fields(self.fields) if self.fields else list(columns)
         # Rows are gathered (pages fetched) before the table is drawn: spin meanwhile.
@@ -206,14 +206,32 @@ class Output:
             rows = [[column.cell(item) for column in columns] for item in items]
         if not rows:
             return 0
+        unsent = {i for i, column in enumerate(columns) if column.optional} - {
+            i for row in rows for i, cell in enumerate(row) if cell != MISSING
+        }
+        if unsent:
+            columns = [column for i, column in enumerate(columns) if i not in unsent]
+            rows = [[cell for i, cell in enumerate(row) if i not in unsent] for row in rows]
         headers = [column.header for column in columns]
         if self.stdout_is_tty:
-            draw_rich_table(
-                self.stdout, headers, rows, no_header=self.no_header, no_color=self._no_color
+            import shutil
+
+            text, dropped = terminal_table(
+                headers,
+                rows,
+                width=shutil.get_terminal_size().columns,
+                priorities=[column.priority for column in columns],
+                truncatable=[column.truncate for column in columns],
+                no_header=self.no_header,
+                color=self.color,
             )
+            self.stdout.write(text)
+            if dropped:
+                left_out = ", ".join(dropped)
+                self.note(f"{left_out} left out to fit the terminal; -F picks the columns.")
         else:
             self.stdout.write(plain_table(headers, rows, no_header=self.no_header))
-            self.stdout.flush()
+        self.stdout.flush()
         return len(rows)
 
     def record(self, obj: dict[str, Any], columns: Sequence[Column]) -> None:
@@ -224,7 +242,7 @@ class Output:
             header = column.header.ljust(width)
             if self.color:
                 header = _style(header, "bold")
-            self.stdout.write(f"{header}  {column.cell(obj)}\n")
+            self.stdout.write(f"{header}  {column.record_cell(obj)}\n")
         self.stdout.flush()
 
     # -- diagnostics: stderr ---------------------------------------------------
@@ -251,8 +269,10 @@ class Output:
         from pspace_py.redact import redact
 
         text = one_line(redact(message))
-        if style and self.stderr_is_tty and not self._no_color:
-            text = _style(text, style)
+        if self.stderr_is_tty:
+            text = _wrapped(text)
+            if style and not self._no_color:
+                text = _style(text, style)
         self.stderr.write(text + "\n")
         self.stderr.flush()
 
@@ -288,6 +308,17 @@ class Output:
         # A path the object lacks is left out, as the official CLI's pick leaves it undefined.
         picked = {path: pick(data, path, _ABSENT) for path in self.fields}
         return {path: value for path, value in picked.items() if value is not _ABSENT}
+
+
+def _wrapped(text: str) -> str:
+    """A long message broken between words at the terminal's width (a pipe keeps one line)."""
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size().columns
+    if len(text) <= width:
+        return text
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False))
 
 
 def _style(text: str, style: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from pspace_py.output.format import format_bytes, format_value, pick
+from pspace_py.output.format import format_bytes, format_value, pick, region_code
 
 CellFormatter = Callable[[Any], str]
 
@@ -20,11 +20,24 @@ class Column(NamedTuple):
     render: CellFormatter = format_value
     # Computed columns read the whole object rather than one field.
     compute: Callable[[dict[str, Any]], str] | None = None
+    # Fitting a table to a terminal (output/tables.py): 0 is never left out, higher numbers
+    # go first; a truncatable column's long values may end in an ellipsis.
+    priority: int = 0
+    truncate: bool = False
+    # How a one-resource record (`get`) shows the field, when not as the table does.
+    record_render: CellFormatter | None = None
+    # Left out of a table in which no row has a value (a field the API may not send).
+    optional: bool = False
 
     def cell(self, obj: dict[str, Any]) -> str:
         if self.compute is not None:
             return self.compute(obj)
         return self.render(pick(obj, self.path))
+
+    def record_cell(self, obj: dict[str, Any]) -> str:
+        if self.record_render is not None and self.compute is None:
+            return self.record_render(pick(obj, self.path))
+        return self.cell(obj)
 
 
 def columns_for_fields(fields: Sequence[str]) -> list[Column]:
@@ -43,14 +56,23 @@ def _id(path: str = "id", header: str = "ID") -> Column:
     return Column(header, path)
 
 
+def _name(header: str = "NAME", path: str = "name") -> Column:
+    return Column(header, path, truncate=True)
+
+
+def _region(priority: int = 1) -> Column:
+    """The region's code in a table (NY2), its full name in a record."""
+    return Column("REGION", "region", region_code, priority=priority, record_render=format_value)
+
+
 MACHINE = [
     _id(),
-    Column("NAME", "name"),
+    _name(),
     Column("STATE", "state"),
-    Column("REGION", "region"),
+    _region(),
     Column("MACHINE TYPE", "machineType"),
-    Column("PRIVATE IP", "privateIp"),
-    Column("PUBLIC IP", "publicIp"),
+    Column("PRIVATE IP", "privateIp", priority=3),
+    Column("PUBLIC IP", "publicIp", priority=2),
 ]
 
 MACHINE_DETAIL = [
@@ -87,55 +109,63 @@ def _accelerators(value: Any) -> str:
 
 MACHINE_EVENT = [
     _id(),
-    Column("NAME", "name"),
+    _name(),
     Column("STATE", "state"),
     Column("MACHINE", "machineId"),
-    Column("CREATED", "dtCreated"),
-    Column("STARTED", "dtStarted"),
-    Column("FINISHED", "dtFinished"),
-    Column("ERROR", "error"),
+    Column("CREATED", "dtCreated", priority=3),
+    Column("STARTED", "dtStarted", priority=2),
+    Column("FINISHED", "dtFinished", priority=1),
+    Column("ERROR", "error", truncate=True),
 ]
 
-SNAPSHOT = [_id(), Column("NAME", "name"), Column("MACHINE", "machineId")]
+# The API's spec gives snapshots no dates, yet they are ordered by dtCreated and the official
+# CLI's help shows `snapshot list -F dtModified`: a date is shown when the API sends one.
+SNAPSHOT = [
+    _id(),
+    _name(),
+    Column("MACHINE", "machineId"),
+    Column("CREATED", "dtCreated", optional=True),
+]
 
 PRIVATE_NETWORK = [
     _id(),
-    Column("NAME", "name"),
-    Column("REGION", "region"),
+    _name(),
+    _region(),
     Column("NETWORK", "network"),
-    Column("NETMASK", "netmask"),
+    Column("NETMASK", "netmask", priority=2),
 ]
 
 PUBLIC_IP = [
     Column("IP", "ip"),
-    Column("REGION", "region"),
+    _region(),
     Column("MACHINE", "assignedMachineId"),
-    Column("CLAIMED", "dtCreated"),
+    Column("CLAIMED", "dtCreated", priority=2),
 ]
 
+# defaultSizeGb is the smallest disk the template needs (create refuses less).
 OS_TEMPLATE = [
     _id(),
-    Column("NAME", "name"),
-    Column("OS", "operatingSystemLabel"),
-    Column("DEFAULT DISK GB", "defaultSizeGb"),
+    _name(),
+    Column("OS", "operatingSystemLabel", truncate=True, priority=2),
+    Column("MIN DISK GB", "defaultSizeGb", priority=3),
 ]
 
-CUSTOM_TEMPLATE = [*OS_TEMPLATE, Column("PARENT MACHINE", "parentMachineId")]
+CUSTOM_TEMPLATE = [*OS_TEMPLATE, Column("PARENT MACHINE", "parentMachineId", priority=2)]
 
 STARTUP_SCRIPT = [
     _id(),
-    Column("NAME", "name"),
-    Column("DESCRIPTION", "description"),
-    Column("MACHINES", "assignedMachineIds"),
+    _name(),
+    Column("DESCRIPTION", "description", truncate=True, priority=3),
+    Column("MACHINES", "assignedMachineIds", truncate=True, priority=2),
     Column("ENABLED", "isEnabled"),
-    Column("RUN ONCE", "isRunOnce"),
+    Column("RUN ONCE", "isRunOnce", priority=1),
 ]
 
 SHARED_DRIVE = [
     _id(),
-    Column("NAME", "name"),
-    Column("REGION", "region"),
-    Column("NETWORK", "networkId"),
+    _name(),
+    _region(),
+    Column("NETWORK", "networkId", priority=2),
     Column("SIZE", "size", format_bytes),
-    Column("MOUNT POINT", "mountPoint"),
+    Column("MOUNT POINT", "mountPoint", truncate=True, priority=1),
 ]

@@ -14,7 +14,9 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # A value from the API is one cell: a newline in it must not start a row of its own.
 _LINE_BREAKS = str.maketrans({"\n": "\\n", "\t": "\\t"})
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
-_BYTE_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
+# Sizes as the API and the console write them: "8 GB" of RAM is 8 x 1024^3 bytes.
+_BYTE_UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
+_REGION_CODE = re.compile(r"\(([A-Za-z0-9]+)\)\s*$")
 MISSING = "-"
 
 
@@ -33,7 +35,16 @@ def one_line(text: str) -> str:
     return sanitize(text).translate(_LINE_BREAKS)
 
 
+def region_code(value: Any) -> str:
+    """``East Coast (NY2)`` -> ``NY2``: what a table has room for (records keep the name)."""
+    if not isinstance(value, str):
+        return format_value(value)
+    match = _REGION_CODE.search(value)
+    return match.group(1) if match else one_line(value)
+
+
 def format_bytes(value: Any) -> str:
+    """Bytes in the largest unit that keeps the number at 1 or more (``8 GB``, ``1.5 TB``)."""
     if not isinstance(value, int | float) or isinstance(value, bool):
         return format_value(value)
     amount = float(value)

@@ -28,5 +28,11 @@ def _machine_types_cell(template: dict[str, Any]) -> str:
 # whether `machine create --template-id` will work).
 OS_TEMPLATE_WITH_MACHINE_TYPES = [
     *OS_TEMPLATE,
-    Column("MACHINE TYPES", "availableMachineTypes", compute=_machine_types_cell),
+    Column(
+        "MACHINE TYPES",
+        "availableMachineTypes",
+        compute=_machine_types_cell,
+        priority=1,
+        truncate=True,
+    ),
 ]

@@ -33,7 +33,7 @@ def test_create_on_a_network_by_name_takes_the_networks_region(
         {"name": "data", "size": 250, "region": "ny2", "networkId": lab["id"]}
     ]
     shown = record(run.stdout)
-    assert (shown["NAME"], shown["NETWORK"], shown["SIZE"]) == ("data", lab["id"], "250 GiB")
+    assert (shown["NAME"], shown["NETWORK"], shown["SIZE"]) == ("data", lab["id"], "250 GB")
     assert shown["MOUNT POINT"].startswith("//")
 
 

@@ -109,7 +109,7 @@ def test_list_by_machine_and_name(
     run = pspace("custom-template", "list", "-m", "box", "-n", "golden")
 
     lines = run.stdout.splitlines()
-    assert lines[0].split() == ["ID", "NAME", "OS", "DEFAULT", "DISK", "GB", "PARENT", "MACHINE"]
+    assert lines[0].split() == ["ID", "NAME", "OS", "MIN", "DISK", "GB", "PARENT", "MACHINE"]
     assert [line.split()[0] for line in lines[1:]] == [wanted["id"]]
     query = sent(sandbox, "GET", "/custom-templates")[0]["query"]
     assert (query["machineId"], query["name"]) == (stopped_box["id"], "golden")

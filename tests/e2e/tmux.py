@@ -26,7 +26,8 @@ def run_in_terminal(
     session = f"pspace-test-{uuid.uuid4().hex[:8]}"
     channel = f"{session}-done"
     exports = " ".join(f"{name}={shlex.quote(value)}" for name, value in env.items())
-    script = f"env {exports} {shlex.join(argv)}; tmux wait-for -S {channel}; sleep 60"
+    # Only `env` reaches the command: the test process's COLUMNS must not decide the width.
+    script = f"env -i {exports} {shlex.join(argv)}; {TMUX} wait-for -S {channel}; sleep 60"
     bounded = {"timeout": timeout, "check": True, "capture_output": True}
     subprocess.run(
         [TMUX, "new-session", "-d", "-s", session, "-x", str(columns), "-y", "400", script],

@@ -5,9 +5,12 @@ first: command-line flags, then environment variables, then the chosen profile,
 then the default. :func:`resolve_settings` walks it, and the commands that store
 a setting read it to say what outranks the stored value (:func:`env_override`).
 
-A profile's stored key is used only for the kind of API it was stored for: a
-real key is never sent to the sandbox, and a sandbox profile's key never to a
-real API.
+A stored key belongs to the API it was stored for, as gh keeps a token per host: a
+profile's key to the profile's ``api_url`` (the default API when it has none), the
+official CLI's login to the default API. It is sent to no other origin (scheme, host
+and port), so an API URL from ``--api-url`` or ``PAPERSPACE_API_URL`` never receives
+it, and a real key never reaches the sandbox, built in or served. A key given with
+``--api-key`` or ``PAPERSPACE_API_KEY`` is the user's choice for whatever URL is used.
 """
 
 from __future__ import annotations
@@ -16,21 +19,24 @@ import math
 import os
 from dataclasses import dataclass
 from typing import NamedTuple
-from urllib.parse import urlsplit
 
+# Public here too: what callers of the settings name.
+from pspace_py.api_url import API_KEYS_PAGE as API_KEYS_PAGE
+from pspace_py.api_url import SANDBOX_BASE_URL as SANDBOX_BASE_URL
+from pspace_py.api_url import SANDBOX_URL_ALIAS as SANDBOX_URL_ALIAS
+from pspace_py.api_url import check_api_url as check_api_url
+from pspace_py.api_url import clean_api_key as clean_api_key
+from pspace_py.api_url import is_loopback_host as is_loopback_host
+from pspace_py.api_url import key_scope, shown_origin, truthy
 from pspace_py.config import MAX_RETRIES, ConfigFile, stored_setting
 from pspace_py.errors import UsageError
-from pspace_py.loopback import is_loopback_host as is_loopback_host  # public here too
 
 DEFAULT_API_URL = "https://api.paperspace.com/v1"
-SANDBOX_URL_ALIAS = "sandbox"
-SANDBOX_BASE_URL = "http://sandbox.pspace.invalid/v1"
 SANDBOX_DEFAULT_KEY = "sandbox-key"
 DEFAULT_RETRIES = 3
 DEFAULT_HTTP_TIMEOUT = 60.0
 # A day: more than any API call needs, and what the socket layer can still represent.
 MAX_HTTP_TIMEOUT = 86400.0
-API_KEYS_PAGE = "https://console.paperspace.com/settings/apikeys"
 
 # Layers that are neither a flag ("--...") nor an environment variable (upper case).
 PROFILE = "profile"
@@ -75,53 +81,8 @@ class Settings:
     api_url_source: str = "default"
     # The PRECEDENCE layer that gave the key (None: no key).
     key_layer: str | None = None
-
-
-def _truthy(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def check_api_url(url: str) -> str:
-    """Refuse URLs that would send the key in clear text to another machine."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise UsageError(
-            f"API URL '{url}' is not an http(s) URL.",
-            hint="Use e.g. https://api.paperspace.com/v1, or 'sandbox'.",
-        )
-    if parts.username or parts.password:
-        raise UsageError(
-            "The API URL must not contain a user name or password.",
-            hint="The API key is the only credential pspace sends.",
-        )
-    insecure = parts.scheme == "http" and not is_loopback_host(parts.hostname)
-    if insecure and not _truthy(os.environ.get("PSPACE_ALLOW_INSECURE_URL")):
-        raise UsageError(
-            f"Refusing to send the API key over plain HTTP to {parts.hostname}.",
-            hint="Use https, a loopback address, or set PSPACE_ALLOW_INSECURE_URL=1.",
-        )
-    return url.strip().rstrip("/")
-
-
-def clean_api_key(raw: str | None, source: str) -> str | None:
-    """The key without surrounding whitespace; None when empty.
-
-    A key with spaces or control characters inside cannot be sent in a header,
-    and the HTTP library's error would quote it, so it is refused up front
-    without ever being shown.
-    """
-    if raw is None:
-        return None
-    key = raw.strip()
-    if not key:
-        return None
-    if any(not (0x21 <= ord(char) <= 0x7E) for char in key):
-        raise UsageError(
-            f"The API key from {source} contains spaces, control or non-ASCII characters; "
-            "API keys do not.",
-            hint=f"Copy the key again from {API_KEYS_PAGE}.",
-        )
-    return key
+    # With no key: the stored key that belongs to another API, said for the user.
+    key_withheld: str | None = None
 
 
 def _is_env(layer: str) -> bool:
@@ -132,7 +93,7 @@ def _env_value(name: str) -> str | None:
     """An environment variable's value; blank counts as unset, and PSPACE_SANDBOX as a switch."""
     raw = os.environ.get(name, "")
     if name == "PSPACE_SANDBOX":
-        return SANDBOX_URL_ALIAS if _truthy(raw) else None
+        return SANDBOX_URL_ALIAS if truthy(raw) else None
     return raw if raw.strip() else None
 
 
@@ -198,7 +159,7 @@ def resolve_settings(
     if sandbox and api_url and api_url.strip() != SANDBOX_URL_ALIAS:
         raise UsageError("--sandbox and --api-url cannot be used together.")
     url, url_source, use_sandbox = _resolve_url(config, profile_name, flags)
-    key = _resolve_key(config, profile_name, flags, use_sandbox)
+    key = _resolve_key(config, profile_name, flags, url)
     timeout = float(_resolve_number("http_timeout", config, profile_name, flags, float))
     if not 0 < timeout <= MAX_HTTP_TIMEOUT:  # also false for nan
         raise UsageError(
@@ -217,6 +178,7 @@ def resolve_settings(
         retries=int(_resolve_number("retries", config, profile_name, flags, int)),
         http_timeout=timeout,
         api_url_source=url_source,
+        key_withheld=key.withheld,
     )
 
 
@@ -245,49 +207,79 @@ class KeyFound(NamedTuple):
     source: str | None  # as `whoami` shows it
     team: str | None  # when the layer knows it
     layer: str | None  # the PRECEDENCE layer
+    # A key the layer has, withheld because it belongs to another API: why, for the user.
+    withheld: str | None = None
 
 
 _NO_KEY = KeyFound(None, None, None, None)
 
 
 def _resolve_key(
-    config: ConfigFile, profile_name: str, flags: dict[str, object], use_sandbox: bool
+    config: ConfigFile, profile_name: str, flags: dict[str, object], url: str
 ) -> KeyFound:
-    """The key from the first layer that has one."""
+    """The key from the first layer that has one for ``url``."""
+    withheld = None
     for layer in PRECEDENCE["api_key"]:
-        found = _key_in(layer, config, profile_name, flags, use_sandbox)
+        found = _key_in(layer, config, profile_name, flags, url)
         if found.key:
             return found
-    return _NO_KEY
+        withheld = withheld or found.withheld
+    return _NO_KEY._replace(withheld=withheld)
+
+
+def _belongs_elsewhere(source: str, stored_for: str, url: str) -> KeyFound | None:
+    """None when a key stored for ``stored_for`` may go to ``url``; else why it may not."""
+    if key_scope(stored_for) == key_scope(url):
+        return None
+    return _NO_KEY._replace(
+        withheld=f"{source} has a key for {shown_origin(stored_for)}, which pspace sends to "
+        f"no other host"
+    )
 
 
 def _key_in(
-    layer: str, config: ConfigFile, profile_name: str, flags: dict[str, object], sandbox: bool
+    layer: str, config: ConfigFile, profile_name: str, flags: dict[str, object], url: str
 ) -> KeyFound:
     if layer == PROFILE:
         source = f"profile '{profile_name}'"
-        if (stored_setting(config, profile_name, "api_url") == SANDBOX_URL_ALIAS) != sandbox:
-            return _NO_KEY  # a profile's key goes only to the kind of API it was stored for
         raw = stored_setting(config, profile_name, "api_key")
+        if raw is None:
+            return _NO_KEY
+        stored_for = stored_setting(config, profile_name, "api_url") or DEFAULT_API_URL
+        elsewhere = _belongs_elsewhere(source, stored_for, url)
+        if elsewhere is not None:
+            return elsewhere
         key = clean_api_key(raw, f"{source} of {config.path or 'the config file'}")
         return KeyFound(key, source, stored_setting(config, profile_name, "team"), layer)
     if layer in (OFFICIAL_LOGIN, LEGACY_LOGIN):
-        if sandbox:
-            return _NO_KEY  # a real key never goes to the built-in sandbox
-        from pspace_py import official_login
-
-        stored = (
-            official_login.official_cli_key()
-            if layer == OFFICIAL_LOGIN
-            else official_login.legacy_key()
-        )
-        if stored is None:
-            return _NO_KEY
-        return KeyFound(clean_api_key(stored.key, stored.source), stored.source, stored.team, layer)
+        return _other_tools_key(layer, url)
     if layer == SANDBOX_DEFAULT:
+        sandbox = key_scope(url) == SANDBOX_URL_ALIAS
         return KeyFound(SANDBOX_DEFAULT_KEY, layer, None, layer) if sandbox else _NO_KEY
     raw = _env_value(layer) if _is_env(layer) else flags[layer]
     return KeyFound(clean_api_key(raw if isinstance(raw, str) else None, layer), layer, None, layer)
+
+
+def _other_tools_key(layer: str, url: str) -> KeyFound:
+    """The official CLI's (or the older tools') key: a real key, for the real API only."""
+    if key_scope(url) == SANDBOX_URL_ALIAS:
+        return _NO_KEY  # not even read
+    from pspace_py import official_login
+    from pspace_py.errors import ConfigError
+
+    read = official_login.official_cli_key if layer == OFFICIAL_LOGIN else official_login.legacy_key
+    for_default_api = key_scope(url) == key_scope(DEFAULT_API_URL)
+    try:
+        stored = read()
+    except ConfigError:
+        if for_default_api:
+            raise
+        return _NO_KEY  # a file pspace could not use anyway, for another API
+    if stored is None:
+        return _NO_KEY
+    if not for_default_api:
+        return _belongs_elsewhere(stored.source, DEFAULT_API_URL, url) or _NO_KEY
+    return KeyFound(clean_api_key(stored.key, stored.source), stored.source, stored.team, layer)
 
 
 def _resolve_number(

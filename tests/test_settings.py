@@ -157,14 +157,55 @@ def test_env_url_beats_profile(monkeypatch: pytest.MonkeyPatch) -> None:
         "https://env.example/v1",
         "PAPERSPACE_API_URL",
     )
-    # A real profile key still goes with a real URL from the environment (proxies).
-    assert settings.api_key == PROFILE_KEY
+    # The profile's key belongs to the profile's URL: another one never gets it.
+    assert settings.api_key is None
+    assert settings.key_withheld is not None
+    assert "https://profile.example" in settings.key_withheld
 
 
 def test_flag_url_beats_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERSPACE_API_URL", "https://env.example/v1")
     settings = resolve_settings(FULL, api_url="https://flag.example/v1")
     assert (settings.api_url, settings.api_url_source) == ("https://flag.example/v1", "--api-url")
+
+
+# -- a stored key belongs to its API (issue 16 item 6) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("stored_for", "used_with", "sent"),
+    [
+        (None, None, True),  # the default API, both times
+        (None, "https://api.paperspace.com/v1/", True),
+        (None, "HTTPS://API.PAPERSPACE.COM:443/v1", True),
+        (None, "https://proxy.example/v1", False),
+        (None, "http://127.0.0.1:8080/v1", False),  # a served sandbox
+        ("http://127.0.0.1:8080/v1", "http://127.0.0.1:8080/v2", True),  # same origin
+        ("http://127.0.0.1:8080/v1", "http://127.0.0.1:8081/v1", False),  # another port
+        ("http://127.0.0.1:8080/v1", "http://localhost:8080/v1", False),  # another host
+        ("https://127.0.0.1:8080/v1", "http://127.0.0.1:8080/v1", False),  # another scheme
+        ("sandbox", "http://127.0.0.1:8080/v1", False),
+        (None, "sandbox", False),
+    ],
+)
+def test_a_profiles_key_goes_only_to_the_origin_it_was_stored_for(
+    monkeypatch: pytest.MonkeyPatch, stored_for: str | None, used_with: str | None, sent: bool
+) -> None:
+    profile = {"api_key": PROFILE_KEY, "team": "t"}
+    if stored_for is not None:
+        profile["api_url"] = stored_for
+    if used_with is not None:
+        monkeypatch.setenv("PAPERSPACE_API_URL", used_with)
+    settings = resolve_settings(config(default=profile))
+    assert (settings.api_key == PROFILE_KEY) is sent
+    if not sent:  # with no key at all, the error says whose key was kept back
+        assert settings.api_key == SANDBOX_DEFAULT_KEY or settings.key_withheld
+
+
+def test_a_key_for_the_run_goes_to_any_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERSPACE_API_KEY", ENV_KEY)
+    settings = resolve_settings(FULL, api_url="http://127.0.0.1:9/v1")
+    assert (settings.api_key, settings.key_source) == (ENV_KEY, "PAPERSPACE_API_KEY")
 
 
 # -- sandbox -----------------------------------------------------------------

@@ -109,6 +109,12 @@ class AppContext:
             if not settings.api_key:
                 from pspace_py.errors import NotLoggedInError
 
+                if settings.key_withheld:  # a stored key that belongs to another API
+                    raise NotLoggedInError(
+                        f"Not logged in to {settings.api_url}: {settings.key_withheld}.",
+                        hint="Give a key for it with --api-key or PAPERSPACE_API_KEY, or store "
+                        "one with 'pspace login' and this API URL.",
+                    )
                 raise NotLoggedInError(
                     "Not logged in.",
                     hint="Run 'pspace login' or set PAPERSPACE_API_KEY "

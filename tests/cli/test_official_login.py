@@ -32,12 +32,18 @@ def sandbox() -> Any:
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The user's home; pspace talks to a "real" API (the sandbox on loopback), not --sandbox."""
+    """The user's home; pspace talks to a "real" API (the sandbox on loopback), not --sandbox.
+
+    The loopback URL stands in for the default API itself: the official CLI's key belongs to
+    the real API, and pspace sends it to no other (tests/reliability/test_key_scope.py).
+    """
+    from pspace_py import settings
+
     path = tmp_path / "home"
     path.mkdir()
     monkeypatch.setenv("HOME", str(path))
     monkeypatch.delenv("PSPACE_SANDBOX", raising=False)
-    monkeypatch.setenv("PAPERSPACE_API_URL", LOOPBACK_URL)
+    monkeypatch.setattr(settings, "DEFAULT_API_URL", LOOPBACK_URL)
     return path
 
 
@@ -111,6 +117,19 @@ def test_pspaces_own_key_needs_no_official_file_to_be_readable(
     (directory / "credentials.toml").write_text("[keys\n")
     monkeypatch.setenv("PAPERSPACE_API_KEY", "sandbox-key")
     assert whoami(pspace)["keySource"] == "PAPERSPACE_API_KEY"
+
+
+@pytest.mark.parametrize("how", ["--api-url", "PAPERSPACE_API_URL"])
+def test_the_official_key_never_goes_to_another_api_url(
+    pspace: Invoke, home: Path, how: str
+) -> None:
+    directory = official_login(home, "logged-in")
+    other = "http://127.0.0.1:9999/v1"  # a served sandbox, say
+    args = ("--api-url", other) if how == "--api-url" else ()
+    run = pspace(*args, "machine", "list", env={"PAPERSPACE_API_URL": other})
+    assert run.exit_code == 3, run.stderr
+    assert f"Not logged in to {other}" in run.stderr
+    assert f"{directory / 'credentials.toml'} (team sandbox) has a key for" in run.stderr
 
 
 def test_the_official_key_never_goes_to_the_built_in_sandbox(pspace: Invoke, home: Path) -> None:

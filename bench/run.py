@@ -40,6 +40,9 @@ API_KEY = "sandbox-key"
 MAX_PAGE_SIZE = 120  # what pspace asks for when walking every page (checked in the run)
 API_DEFAULT_PAGE_SIZE = 20  # the API's (and the sandbox's) page size when none is asked for
 SCALE_MACHINES = 10_000
+LARGE_MACHINES = 100_000  # the sandbox's seed limit
+LOAD_CONCURRENCY = 32
+LOAD_REQUESTS = 1_600  # per measurement, spread over the connections
 SMALL_MACHINES = 100
 FLEET_MACHINES = 100
 FLEET_LATENCY_MS = 100
@@ -410,14 +413,16 @@ def sent_page_size(sandbox: ServedSandbox) -> int | None:
     return None if limit is None else int(limit)
 
 
-def raw_page_fetches(sandbox: ServedSandbox, client: httpx.Client, limit: int | None) -> float:
+def raw_page_fetches(
+    sandbox: ServedSandbox, client: httpx.Client, limit: int | None, expected: int = SCALE_MACHINES
+) -> float:
     """Sum of the page fetches (GET, and parsing it for the cursor) over every page, in ms."""
     query: dict[str, Any] = {"orderBy": "dtCreated"}
     if limit is not None:
         query["limit"] = limit
     total = 0.0
     count = 0
-    for _ in range(10_000):  # bounded
+    for _ in range(20_000):  # bounded
         started = time.perf_counter()
         response = client.get(f"{sandbox.api_url}/machines", params=query)
         response.raise_for_status()
@@ -427,8 +432,8 @@ def raw_page_fetches(sandbox: ServedSandbox, client: httpx.Client, limit: int | 
         if not page["hasMore"]:
             break
         query["after"] = page["nextPage"]
-    if count != SCALE_MACHINES:
-        raise HarnessError(f"the raw fetch saw {count} machines, not {SCALE_MACHINES}")
+    if count != expected:
+        raise HarnessError(f"the raw fetch saw {count} machines, not {expected}")
     return total * 1000
 
 
@@ -675,6 +680,150 @@ def bench_sandbox_get(machines: int, number: int) -> Result:
     )
 
 
+def seed_ms(sandbox: ServedSandbox, machines: int) -> float:
+    sandbox.call("POST", "/_sandbox/reset")
+    started = time.perf_counter()
+    created = sandbox.call(
+        "POST", "/_sandbox/seed", {"machines": machines, "namePrefix": "large-"}
+    )["created"]
+    elapsed = (time.perf_counter() - started) * 1000
+    if created != machines:
+        raise HarnessError(f"the seed made {created} machines, not {machines}")
+    return elapsed
+
+
+def bench_sandbox_large(runner: Runner, sandbox: ServedSandbox, reps: int) -> list[Result]:
+    """100,000 machines: the seed against ten 10,000 seeds; the walk with `--all` against the
+    raw page fetches."""
+    seeds = alternate(
+        reps,
+        {
+            "large": lambda: seed_ms(sandbox, LARGE_MACHINES),
+            "ten small": lambda: 10 * seed_ms(sandbox, SCALE_MACHINES),
+        },
+        warmup=False,
+    )
+    seed_ms(sandbox, LARGE_MACHINES)
+    command = [PSPACE, "machine", "list", "--all", "-q"]
+    label = "machine list --all -q"
+
+    def walk() -> float:
+        sample, out = runner.run(command, label=label)
+        listed = sum(1 for line in out.read_text().splitlines() if line.strip())
+        if listed != LARGE_MACHINES:
+            raise HarnessError(f"{label} listed {listed} machines, not {LARGE_MACHINES}")
+        return sample.wall_ms
+
+    with httpx.Client(headers={"Authorization": f"Bearer {API_KEY}"}, timeout=120) as client:
+        walks = alternate(
+            reps,
+            {
+                "pspace": walk,
+                "raw": lambda: raw_page_fetches(sandbox, client, MAX_PAGE_SIZE, LARGE_MACHINES),
+            },
+            warmup=False,
+        )
+    pages = -(-LARGE_MACHINES // MAX_PAGE_SIZE)
+    return [
+        Result(
+            name=f"sandbox seed, {LARGE_MACHINES:,} machines (served)",
+            value=median(seeds["large"]),
+            unit="ms",
+            reference=f"10 x the seed of {SCALE_MACHINES:,}",
+            reference_value=median(seeds["ten small"]),
+            target=1.5,
+            note="one transaction; the private address pool holds 1,105,408 per team",
+            samples=seeds["large"],
+            reference_samples=seeds["ten small"],
+        ),
+        Result(
+            name=f"{label}, {LARGE_MACHINES:,} machines: wall",
+            value=median(walks["pspace"]),
+            unit="ms",
+            reference=f"sum of raw page fetches ({pages} pages, limit={MAX_PAGE_SIZE})",
+            reference_value=median(walks["raw"]),
+            target=1.5,
+            note="pspace's start-up and 100,000 printed IDs included; the pages are the "
+            "sandbox's time",
+            samples=walks["pspace"],
+            reference_samples=walks["raw"],
+        ),
+    ]
+
+
+async def _get_repeatedly(host: str, port: int, path: str, count: int) -> None:
+    """One keep-alive connection sending `count` GETs, one after the other (HTTP/1.1)."""
+    import asyncio
+
+    reader, writer = await asyncio.open_connection(host, port)
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {API_KEY}\r\n"
+        "Accept: application/json\r\n\r\n"
+    ).encode()
+    try:
+        for _ in range(count):
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            if not head.startswith(b"HTTP/1.1 200"):
+                raise HarnessError(f"GET {path}: {head[:60]!r}")
+            length = next(
+                int(line.split(b":", 1)[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            )
+            await reader.readexactly(length)
+    finally:
+        writer.close()
+
+
+def ms_per_request(sandbox: ServedSandbox, path: str, concurrency: int) -> float:
+    """Wall time per request with `concurrency` connections in flight (asyncio: the client
+    itself is one thread doing little, so the server is what is measured)."""
+    import asyncio
+
+    host, port = sandbox.root_url.removeprefix("http://").split(":")
+    per_connection = LOAD_REQUESTS // concurrency
+
+    async def load() -> None:
+        await asyncio.gather(
+            *(_get_repeatedly(host, int(port), path, per_connection) for _ in range(concurrency))
+        )
+
+    started = time.perf_counter()
+    asyncio.run(load())
+    return (time.perf_counter() - started) * 1000 / (per_connection * concurrency)
+
+
+def bench_sandbox_load(sandbox: ServedSandbox, reps: int) -> Result:
+    """GET /machines/{id} on the served sandbox: 32 connections at once against one."""
+    sandbox.fresh(SCALE_MACHINES, "load-")
+    with httpx.Client(headers={"Authorization": f"Bearer {API_KEY}"}, timeout=60) as client:
+        page = client.get(f"{sandbox.api_url}/machines", params={"limit": 1}).json()
+    path = f"/v1/machines/{page['items'][0]['id']}"
+    samples = alternate(
+        reps,
+        {
+            "concurrent": lambda: ms_per_request(sandbox, path, LOAD_CONCURRENCY),
+            "one": lambda: ms_per_request(sandbox, path, 1),
+        },
+    )
+    concurrent, one = median(samples["concurrent"]), median(samples["one"])
+    return Result(
+        name=f"sandbox GET /machines/{{id}} served, {LOAD_CONCURRENCY} connections: time/request",
+        value=concurrent,
+        unit="ms",
+        reference="the same over 1 connection",
+        reference_value=one,
+        # <= 1.25 is throughput at 32 connections >= 0.8 x throughput at one.
+        target=1.25,
+        note=f"{1000 / concurrent:,.0f} req/s at {LOAD_CONCURRENCY} vs {1000 / one:,.0f} at 1 "
+        f"(c{LOAD_CONCURRENCY}/c1 throughput {one / concurrent:.2f}); {LOAD_REQUESTS} requests "
+        "a measurement",
+        samples=samples["concurrent"],
+        reference_samples=samples["one"],
+    )
+
+
 # -- the report ---------------------------------------------------------------------------------
 
 
@@ -764,6 +913,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     trip_reps = args.reps or (7 if args.quick else 21)
     scale_reps = 3 if args.quick else 9
     fleet_reps = 1 if args.quick else 3
+    load_reps = 3 if args.quick else 9
+    large_reps = 1 if args.quick else 5
 
     started = time.time()
     info = environment()
@@ -785,7 +936,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             if "startup" in groups:
                 group("start-up", lambda: bench_startup(runner, startup_reps))
-            if groups & {"round-trip", "scale", "fleet"}:
+            if groups & {"round-trip", "scale", "fleet", "sandbox"}:
                 try:
                     sandbox = ServedSandbox(env, workdir).__enter__()
                 except HarnessError as error:
@@ -806,6 +957,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         group(
                             "fleets (a few minutes)",
                             lambda: bench_fleet(runner, sandbox, fleet_reps, with_ids_variant=True),
+                        )
+                    if "sandbox" in groups:
+                        group(
+                            f"sandbox served: {LOAD_CONCURRENCY} connections",
+                            lambda: [bench_sandbox_load(sandbox, load_reps)],
+                        )
+                        group(
+                            f"sandbox served: {LARGE_MACHINES:,} machines (a few minutes)",
+                            lambda: bench_sandbox_large(runner, sandbox, large_reps),
                         )
                 finally:
                     sandbox.close()
@@ -831,6 +991,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "round_trip": trip_reps,
                 "scale": scale_reps,
                 "fleet": fleet_reps,
+                "sandbox_load": load_reps,
+                "sandbox_large": large_reps,
             },
             "environment": info,
             "elapsed_s": round(elapsed, 1),

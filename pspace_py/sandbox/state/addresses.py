@@ -1,10 +1,11 @@
 """Address pools and leases: public IPs from 203.0.113.0/24 (TEST-NET-3, never routable) and
 private IPs from RFC 1918 10.0.0.0/8.
 
-Pools are per team. Machines outside any private network take addresses from 10.0.0.0/16;
-private network number k is the /24 `10.(1 + k // 256).(k % 256).0`, whose `.1` is the gateway
-and `.2`-`.254` go to machines and shared drives. A lease names its owner (a machine, a drive,
-or "static" for a claimed public IP).
+Pools are per team. Machines outside any private network take addresses from 10.0.0.0/16, then
+(past its 65,024, e.g. a 100,000-machine seed) from 172.16.0.0/12; private network number k is
+the /24 `10.(1 + k // 256).(k % 256).0`, whose `.1` is the gateway and `.2`-`.254` go to
+machines and shared drives. A lease names its owner (a machine, a drive, or "static" for a
+claimed public IP).
 """
 
 from __future__ import annotations
@@ -67,8 +68,46 @@ class HostRange(Sequence[str]):
         return position
 
 
+class ChainedRanges(Sequence[str]):
+    """Host ranges one after the other, as one sequence."""
+
+    def __init__(self, *ranges: HostRange) -> None:
+        self._ranges = ranges
+
+    def __len__(self) -> int:
+        return sum(len(part) for part in self._ranges)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        for part in self._ranges:
+            if 0 <= index < len(part):
+                return part[index]
+            index -= len(part)
+        raise IndexError(index)
+
+    def index(self, value: object, start: int = 0, stop: int | None = None) -> int:
+        before = 0
+        for part in self._ranges:
+            try:
+                return before + part.index(value)
+            except ValueError:
+                before += len(part)
+        raise ValueError(value)
+
+
 PUBLIC_ADDRESSES = HostRange((203, 0), 113, 1, 1)
-DEFAULT_PRIVATE_ADDRESSES = HostRange((10, 0), 0, 256, 1)
+DEFAULT_PRIVATE_ADDRESSES = ChainedRanges(
+    HostRange((10, 0), 0, 256, 1), HostRange((172, 16), 0, 16 * 256, 1)
+)
 
 
 def private_network_block(number: int) -> str:

@@ -39,10 +39,14 @@ def lease_many(
             "SELECT ip FROM ip_leases WHERE team = ? AND pool = ?", (team, pool)
         )
     }
-    free = [address for address in candidates if address not in taken]
-    if len(free) < len(owners):
+    chosen: list[str] = []
+    for address in candidates:  # stops as soon as there are enough
+        if len(chosen) == len(owners):
+            break
+        if address not in taken:
+            chosen.append(address)
+    if len(chosen) < len(owners):
         return None
-    chosen = free[: len(owners)]
     conn.executemany(
         "INSERT INTO ip_leases (team, pool, ip, owner) VALUES (?, ?, ?, ?)",
         ((team, pool, address, owner) for address, owner in zip(chosen, owners, strict=True)),

@@ -7,21 +7,10 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from sandbox_contract import MACHINE_KEYS
+from sandbox_contract import MACHINE_KEYS, MACHINE_STATES
 from sandbox_support import MACHINE, CreateMachine, error_of
 
 from pspace_py.sandbox.app import SandboxApp
-
-REAL_STATES = {
-    "off",
-    "starting",
-    "stopping",
-    "restarting",
-    "serviceready",
-    "ready",
-    "upgrading",
-    "provisioning",
-}
 
 
 def state_of(client: httpx.Client, machine_id: str) -> str:
@@ -86,7 +75,7 @@ def test_delete_is_accepted_in_every_state(
     assert body["event"]["name"] == "deactivate"
     assert list(body["data"]) == MACHINE_KEYS
     assert body["data"]["dtDeleted"] is not None
-    assert body["data"]["state"] in REAL_STATES
+    assert body["data"]["state"] in MACHINE_STATES
     error_of(client.get(f"/machines/{machine_id}"), 404, "NOT_FOUND")
     assert client.get("/machines").json()["items"] == []
     app.advance(10)

@@ -1,4 +1,4 @@
-from pspace_py.cli.main import run
+from pspace_py.cli.entry import run
 
 if __name__ == "__main__":
     run()

@@ -15,6 +15,50 @@ from pspace_py.errors import ExitCode, exit_code_for
 
 DEFAULT_PARALLEL = 8
 T = TypeVar("T")
+# IDs named per group in an interrupted run's message; the rest are counted.
+_IDS_SHOWN = 10
+
+
+class Ledger:
+    """Which items of a run are done, in progress or never sent: what an interrupt reports.
+
+    Set as ``AppContext.operation`` while the run goes, so the error boundary's one line
+    after Ctrl-C or SIGTERM names each group (pspace_py/cli/context.py).
+    """
+
+    def __init__(self, items: Sequence[dict[str, Any]], verb: str, noun: str = "machine"):
+        self.items = items
+        self.verb = verb
+        self.noun = noun
+        self.started: set[int] = set()
+        self.finished: set[int] = set()
+
+    def when_interrupted(self) -> tuple[str, str | None]:
+        from pspace_py.output.format import plural
+
+        started = frozenset(self.started)  # one copy: workers may still be adding to it
+        groups = {
+            "done": sorted(self.finished),
+            "in progress (may still change on the server)": sorted(started - self.finished),
+            "never sent": [i for i in range(len(self.items)) if i not in started],
+        }
+        said = [
+            f"{len(indexes)} {what}: {self._ids(indexes)}"
+            for what, indexes in groups.items()
+            if indexes
+        ]
+        message = f"{self.verb} of {plural(len(self.items), self.noun)}: {'; '.join(said)}."
+        hint = None
+        if started - self.finished:
+            hint = f"Check those in progress with 'pspace {self.noun} get ID' before trying again."
+        return message, hint
+
+    def _ids(self, indexes: list[int]) -> str:
+        from pspace_py.redact import excerpt
+
+        shown = [excerpt(str(self.items[i].get("id")), 40) for i in indexes[:_IDS_SHOWN]]
+        more = len(indexes) - len(shown)
+        return " ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 @dataclass(frozen=True)
@@ -38,13 +82,15 @@ def run_each(
     *,
     parallel: int = DEFAULT_PARALLEL,
     on_done: Callable[[ItemOutcome[T]], None] = lambda _: None,
+    ledger: Ledger | None = None,
 ) -> list[ItemOutcome[T]]:
     """Apply ``action`` to every item, at most ``parallel`` at a time; outcomes in input order.
 
     The workers are daemon threads, not a ``ThreadPoolExecutor``: at exit Python joins an
     executor's threads, so after Ctrl-C a worker in the middle of a request (or of a
     ``--wait``) would hold the process for minutes. Here the main thread stops handing out
-    work at once, and whatever is in flight is abandoned with the process.
+    work at once, and whatever is in flight is abandoned with the process; ``ledger`` (for
+    ``items``) keeps count of what was done, started and never sent.
     """
     import queue
     import threading
@@ -61,6 +107,10 @@ def run_each(
                 index, item = pending.get_nowait()
             except queue.Empty:
                 return
+            if ledger is not None:
+                ledger.started.add(index)
+            if stopping.is_set():  # interrupted meanwhile: it stays unsent (or counts as started)
+                return
             try:
                 outcome: ItemOutcome[T] = ItemOutcome(item, value=action(item))
             except BaseException as error:  # reported per item, never lost
@@ -74,6 +124,8 @@ def run_each(
         while len(outcomes) < len(items):
             index, outcome = finished.get()
             outcomes[index] = outcome
+            if ledger is not None:
+                ledger.finished.add(index)
             on_done(outcome)
     except BaseException:
         stopping.set()  # Ctrl-C: queued items never start

@@ -24,6 +24,7 @@ class ExitCode(IntEnum):
     OPERATION_FAILED = 8
     PARTIAL = 9
     INTERRUPTED = 130
+    TERMINATED = 143
 
 
 class PspaceError(Exception):
@@ -137,7 +138,9 @@ def exit_code_for(error: BaseException) -> ExitCode:
     if isinstance(error, PspaceError):
         return error.exit_code
     if isinstance(error, KeyboardInterrupt):
-        return ExitCode.INTERRUPTED
+        from pspace_py.interrupts import Terminated
+
+        return ExitCode.TERMINATED if isinstance(error, Terminated) else ExitCode.INTERRUPTED
     for error_type, code, _ in API_ERRORS:
         if isinstance(error, error_type):
             return code

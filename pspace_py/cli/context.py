@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 import typer
 
@@ -18,6 +18,14 @@ if TYPE_CHECKING:
     from pspace_py.settings import Settings
 
 T = TypeVar("T")
+
+
+class InFlight(Protocol):
+    """Something under way that can say, when interrupted, where it got to."""
+
+    def when_interrupted(self) -> tuple[str, str | None]:
+        """The message (after "Interrupted.") and the hint."""
+        ...
 
 
 class GlobalOptions(NamedTuple):
@@ -43,8 +51,9 @@ class AppContext:
 
     def __init__(self, *, options: GlobalOptions | None = None, transport: Any = None) -> None:
         self.options = options or GlobalOptions()
-        # What is in flight, for the Ctrl-C message ("machine ps123 start, event e-1").
-        self.operation: str | None = None
+        # What is in flight, for the Ctrl-C message ("machine ps123 start, event e-1"), or
+        # what can say so itself (a bulk action's ledger: done, in progress, never sent).
+        self.operation: str | InFlight | None = None
         # Tests (and nothing else) hand in a transport, e.g. the sandbox's WSGI app.
         self.transport = transport
         self._config: ConfigFile | None = None
@@ -246,9 +255,8 @@ def error_boundary(state: AppContext) -> Iterator[None]:
         # Only a failure pays for importing the error table.
         from pspace_py.errors import ExitCode, describe_error, exit_code_for, is_expected
 
-        if isinstance(error, KeyboardInterrupt):
-            _report_interrupt(state)
-            raise typer.Exit(ExitCode.INTERRUPTED) from None
+        if isinstance(error, KeyboardInterrupt):  # Ctrl-C, or SIGTERM (cli/signals.py)
+            raise typer.Exit(_report_interrupt(state, error)) from None
         if isinstance(error, BrokenPipeError):
             # The reader went away (`pspace machine list | head`): not an error worth a word.
             _silence_stdout()
@@ -285,15 +293,24 @@ def _print_error(state: AppContext, message: str, hint: str | None) -> None:
     state.diagnostics().error(message, hint)
 
 
-def _report_interrupt(state: AppContext) -> None:
+def _report_interrupt(state: AppContext, interrupt: KeyboardInterrupt) -> int:
+    """One line naming what may still be in progress; the exit code (130, or 143)."""
+    from pspace_py.interrupts import describe
+
+    word, code = describe(interrupt)
     output = state.diagnostics()
-    if state.operation:
+    operation = state.operation
+    if isinstance(operation, str) and operation:
         output.error(
-            f"Interrupted. {state.operation} may still be in progress on the server.",
+            f"{word}. {operation} may still be in progress on the server.",
             "Check its state before retrying (e.g. 'pspace machine get ID').",
         )
+    elif operation:
+        message, hint = operation.when_interrupted()
+        output.error(f"{word}. {message}", hint)
     else:
-        output.error("Interrupted.")
+        output.error(f"{word}.")
+    return code
 
 
 def _silence_stdout() -> None:

@@ -17,6 +17,7 @@ import typer
 from pspace_py import __version__
 from pspace_py.cli.command_classes import HELP_MARKUP, PspaceTyper
 from pspace_py.cli.lazy import Lazy, LazyGroup
+from pspace_py.cli.signals import reported_as_exit
 
 # name -> the module and Typer app of the group, and its line in `pspace --help`.
 LAZY_COMMANDS: dict[str, Lazy] = {
@@ -62,6 +63,15 @@ class RootGroup(LazyGroup):
 
     lazy = LAZY_COMMANDS
     aliases = ALIASES
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with reported_as_exit():  # Ctrl-C or SIGTERM while the line is parsed
+            return super().make_context(*args, **kwargs)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        # ... or while a command group is imported; later, the error boundary reports it.
+        with reported_as_exit():
+            return super().resolve_command(ctx, args)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if not ctx.resilient_parsing:  # completion parses partial lines: leave them be
@@ -233,14 +243,14 @@ def version_command() -> None:
 
 
 def run() -> None:
-    """Console-script entry point."""
+    """Run the app (pspace_py/cli/entry.py, the console script, sets signals up first)."""
+    from pspace_py.cli import signals
+
+    signals.raise_from_now_on()
     try:
         app()
-    except KeyboardInterrupt:  # pragma: no cover - Ctrl-C before the app took over
-        from pspace_py.errors import ExitCode
-
-        sys.stderr.write("Interrupted.\n")
-        sys.exit(ExitCode.INTERRUPTED)
+    except KeyboardInterrupt as interrupt:  # between the app's own reports
+        sys.exit(signals.report(interrupt))
     finally:
         # The process is ending: everything still alive goes with it. Frozen, the interpreter's
         # shutdown collections skip it (~5 ms of every run, bench/run.py); files and

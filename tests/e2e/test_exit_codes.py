@@ -283,10 +283,20 @@ def test_9_partial_failure_of_a_bulk_action(pspace: Pspace) -> None:
     assert any(line.startswith(f"fail  {off['id']} (was-off): ") for line in result.stderr_lines)
 
 
-# -- 130 --------------------------------------------------------------------------------------
+# -- 130 and 143 ------------------------------------------------------------------------------
 
 
-def test_130_interrupted_during_a_slow_request(sandbox: ServedSandbox, home: Path) -> None:
+@pytest.mark.parametrize(
+    ("signum", "code", "line"),
+    [
+        (signal.SIGINT, 130, "Error: Interrupted."),
+        (signal.SIGTERM, 143, "Error: Terminated."),
+    ],
+    ids=["130-SIGINT", "143-SIGTERM"],
+)
+def test_130_and_143_interrupted_during_a_slow_request(
+    sandbox: ServedSandbox, home: Path, signum: int, code: int, line: str
+) -> None:
     sandbox.fault(operation="machines-list", latencyMs=2000)
     process = subprocess.Popen(
         [str(PSPACE), "machine", "list"],
@@ -302,12 +312,12 @@ def test_130_interrupted_during_a_slow_request(sandbox: ServedSandbox, home: Pat
             assert process.poll() is None, process.communicate()
             assert time.monotonic() < deadline, "the request never reached the sandbox"
             time.sleep(0.02)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         stdout, stderr = process.communicate(timeout=10)
     finally:
         if process.poll() is None:
             process.kill()
             process.communicate(timeout=10)
-    assert process.returncode == 130
+    assert process.returncode == code
     assert stdout == ""
-    assert Result(130, stdout, stderr).error_line == "Error: Interrupted."
+    assert Result(code, stdout, stderr).error_line == line

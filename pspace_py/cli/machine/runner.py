@@ -52,12 +52,12 @@ def run_many(
     parallel: int,
 ) -> None:
     """Many machines at once; exit 9 only when some could not be brought where asked."""
-    from pspace_py.bulk import run_each
+    from pspace_py.bulk import Ledger, run_each
     from pspace_py.cli.machine.progress_table import BulkProgress
-    from pspace_py.output.format import plural
 
-    how_many = plural(len(machines), "machine")
-    state.operation = f"{verb} of {how_many}"
+    # Interrupted, the one line says which machines were done, in progress or never sent.
+    ledger = Ledger(machines, verb)
+    state.operation = ledger
     with BulkProgress(out, machines, verb) as progress:
         watch = progress if wait else None
 
@@ -78,6 +78,7 @@ def run_many(
             ),
             parallel=parallel,
             on_done=finished,
+            ledger=ledger,
         )
     state.operation = None
     out.bulk([item_result(outcome) for outcome in outcomes])

@@ -1,0 +1,50 @@
+"""SIGINT and SIGTERM, reported the same way: one line, and exit 130 or 143.
+
+Until the app is ready to run (imports take most of start-up) a signal ends the process at
+once with its one line (pspace_py/cli/entry.py): nothing has been sent yet, so nothing can be
+in progress, and an exception raised in the middle of an import would only show a traceback.
+From then on both raise, SIGTERM as :class:`pspace_py.interrupts.Terminated` (a
+``KeyboardInterrupt``), so every ``except KeyboardInterrupt`` treats them alike and the error
+boundary can name what may still be in progress (pspace_py/cli/context.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from collections.abc import Iterator
+from types import FrameType
+
+from pspace_py.interrupts import Terminated, describe
+
+
+def raise_from_now_on() -> None:
+    """The app runs: SIGINT raises KeyboardInterrupt, SIGTERM raises :class:`Terminated`."""
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise Terminated
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, terminate)
+
+
+@contextlib.contextmanager
+def reported_as_exit() -> Iterator[None]:
+    """An interrupt in the block is reported (:func:`report`) and becomes its exit code."""
+    try:
+        yield
+    except KeyboardInterrupt as interrupt:
+        import typer
+
+        raise typer.Exit(report(interrupt)) from None
+
+
+def report(interrupt: BaseException) -> int:
+    """One line for an interrupt that reached no command (nothing was in progress)."""
+    import sys
+
+    word, code = describe(interrupt)
+    sys.stderr.write(f"Error: {word}.\n")
+    sys.stderr.flush()
+    return code

@@ -45,7 +45,7 @@ def test_the_wheel_holds_the_package_its_data_and_entry_points(wheel: Path) -> N
         entry_points = archive.read(info).decode()
     assert tracked("pspace_py") <= names
     assert not [name for name in names if name.startswith("tests/")]
-    assert "[console_scripts]\npspace = pspace_py.cli.main:run" in entry_points
+    assert "[console_scripts]\npspace = pspace_py.cli.entry:run" in entry_points
     assert "[pytest11]\npaperspace_sandbox = pspace_py.pytest_plugin" in entry_points
 
 

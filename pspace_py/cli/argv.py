@@ -137,7 +137,9 @@ def _option_tokens(
                 return _flag(param, name, _BOOLEAN_WORDS[following]), index + 2
         return [token], index + 1
     if has_value:
-        return [token], index + 1
+        # `-n=web` is `-n web` to the official parser; Click would take "=web" as the value.
+        short = not name.startswith("--")
+        return ([name, value] if short else [token]), index + 1
     nargs = max(1, getattr(param, "nargs", 1) or 1)
     if _value_is_optional(param) and (
         following in (None, END_OF_OPTIONS) or _looks_like_flag(following)

@@ -1,0 +1,77 @@
+"""Fixtures of the conformance suite: an arranged sandbox in-process, and `pspace` run in it.
+
+`official` runs `pspace ARGS...` in-process (CliRunner) against a fresh in-memory sandbox in
+which `world` arranged one object of every kind; the sandbox is reached through its own
+transport at a loopback URL, with the key in PAPERSPACE_API_KEY, as a user who exported the
+official CLI's variables would have it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from pspace_py.cli.context import AppContext
+from pspace_py.cli.main import app
+from pspace_py.sandbox import create_app
+from pspace_py.sandbox.transport import SandboxTransport
+from tests.conformance.world import SANDBOX_KEY, Api, World, arrange
+
+# Where the in-process sandbox "is": the transport answers whatever the URL.
+API_URL = "http://127.0.0.1:9/v1"
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+    def describe(self) -> str:
+        return f"exit {self.exit_code}\n--- stdout\n{self.stdout}--- stderr\n{self.stderr}"
+
+
+Pspace = Callable[..., Run]
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Any]:
+    served = create_app(instant=True, seed=1)
+    yield served
+    served.close()
+
+
+@pytest.fixture
+def api(sandbox: Any) -> Iterator[Api]:
+    with httpx.Client(transport=SandboxTransport(sandbox), base_url="http://sandbox.test") as http:
+        yield Api(http)
+
+
+@pytest.fixture
+def world(api: Api) -> World:
+    arranged = arrange(api)
+    api.forget_requests()
+    return arranged
+
+
+@pytest.fixture
+def pspace(sandbox: Any) -> Pspace:
+    env = {"PAPERSPACE_API_URL": API_URL, "PAPERSPACE_API_KEY": SANDBOX_KEY}
+
+    def invoke(*args: str) -> Run:
+        state = AppContext(transport=SandboxTransport(sandbox))
+        result = CliRunner().invoke(app, list(args), obj=state, env=env)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return invoke

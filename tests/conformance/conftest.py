@@ -65,11 +65,13 @@ def world(api: Api) -> World:
 
 @pytest.fixture
 def pspace(sandbox: Any) -> Pspace:
-    env = {"PAPERSPACE_API_URL": API_URL, "PAPERSPACE_API_KEY": SANDBOX_KEY}
-
-    def invoke(*args: str) -> Run:
+    def invoke(*args: str, env: dict[str, str] | None = None) -> Run:
+        """`env` adds to or overrides the environment's PAPERSPACE_API_URL / _KEY."""
         state = AppContext(transport=SandboxTransport(sandbox))
-        result = CliRunner().invoke(app, list(args), obj=state, env=env)
+        environment = {"PAPERSPACE_API_URL": API_URL, "PAPERSPACE_API_KEY": SANDBOX_KEY}
+        result = CliRunner().invoke(
+            app, list(args), obj=state, env={**environment, **(env or {})}, prog_name="pspace"
+        )
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception
         return Run(result.exit_code, result.stdout, result.stderr)

@@ -1,9 +1,10 @@
 """Fixtures of the conformance suite: an arranged sandbox in-process, and `pspace` run in it.
 
-`official` runs `pspace ARGS...` in-process (CliRunner) against a fresh in-memory sandbox in
+`pspace` runs `pspace ARGS...` in-process (CliRunner) against a fresh in-memory sandbox in
 which `world` arranged one object of every kind; the sandbox is reached through its own
 transport at a loopback URL, with the key in PAPERSPACE_API_KEY, as a user who exported the
-official CLI's variables would have it.
+official CLI's variables would have it. `served` is the sandbox as users run it
+(`pspace sandbox serve --port 0 --instant`), for the suites that run the installed `pspace`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pspace_py.cli.main import app
 from pspace_py.sandbox import create_app
 from pspace_py.sandbox.transport import SandboxTransport
 from tests.conformance.world import SANDBOX_KEY, Api, World, arrange
+from tests.e2e.helpers import ServedSandbox, start_sandbox
 
 # Where the in-process sandbox "is": the transport answers whatever the URL.
 API_URL = "http://127.0.0.1:9/v1"
@@ -61,6 +63,25 @@ def world(api: Api) -> World:
     arranged = arrange(api)
     api.forget_requests()
     return arranged
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSandbox]:
+    """One `pspace sandbox serve --port 0 --instant` for the session (per xdist worker)."""
+    server = start_sandbox(tmp_path_factory.mktemp("conformance-served"), "--instant")
+    try:
+        yield server
+    finally:
+        code = server.stop()
+    assert code == 0, f"the served sandbox exited {code} on SIGTERM:\n{server.stderr_text()}"
+
+
+@pytest.fixture
+def served_api(served: ServedSandbox) -> Iterator[Api]:
+    """The served sandbox, emptied, over loopback HTTP."""
+    served.reset()
+    with httpx.Client(base_url=served.root, timeout=10) as http:
+        yield Api(http)
 
 
 @pytest.fixture

@@ -141,12 +141,14 @@ def line(
     *,
     instead_of: Flag | None = None,
     cursor: str = "",
+    lead: Sequence[str] = (),
 ) -> list[str]:
-    """The command, its ID, its required flags (but `instead_of`), then `extra`."""
+    """The command, its ID, `lead`, its required flags (but `instead_of`), then `extra`."""
     target = TARGETS[command.name]
     tokens = command.name.split()
     if target.id:
         tokens.append(target.id)
+    tokens += lead
     for flag in command.flags:
         if flag.required and flag != instead_of:
             tokens += [flag.long, value(command, flag)[0]]

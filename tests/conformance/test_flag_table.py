@@ -45,10 +45,11 @@ class Case:
     tokens: tuple[str, ...]  # how the flag is written on the line
     sent: Any  # what the API must receive for it (None: nothing to check on the wire)
     field: str | None
+    lead: bool = False  # written before the other flags (else after them)
 
     @property
     def id(self) -> str:
-        return f"{self.command.name}: {' '.join(self.tokens)}"
+        return f"{self.command.name}: {' '.join(self.tokens)}{' (first)' if self.lead else ''}"
 
 
 def _spellings(command: Command, flag: Flag) -> list[tuple[tuple[str, ...], Any]]:
@@ -65,7 +66,7 @@ def _spellings(command: Command, flag: Flag) -> list[tuple[tuple[str, ...], Any]
             (("-F", "id"), None),
             (("-F", "id", "-F", "name"), None),
             (("--fields", "id"), None),
-            (("-F",), None),  # the docs' bare -F, here last on the line
+            (("-F",), None),  # a bare -F last on the line (see `cases` for -F first)
         ]
     if flag.type == "array":
         typed, sent = ARRAYS[flag.long]
@@ -86,6 +87,8 @@ def cases() -> list[Case]:
                 if flag.long in ("--asc", "--desc"):  # sent as the API's `order`
                     sent = flag.long.removeprefix("--") if sent else None
                 found.append(Case(command, flag, tokens, sent, wire))
+            if flag.long == "--fields":  # the docs' spelling: -F, then the other flags
+                found.append(Case(command, flag, ("-F",), None, None, lead=True))
     return found
 
 
@@ -116,7 +119,8 @@ def test_official_flag_is_accepted_and_sent(
 ) -> None:
     cursor = next_page(api, case.command) if case.flag.long == "--after" else ""
     api.forget_requests()
-    typed = line(case.command, world, case.tokens, instead_of=case.flag, cursor=cursor)
+    lead, extra = (case.tokens, ()) if case.lead else ((), case.tokens)
+    typed = line(case.command, world, extra, instead_of=case.flag, cursor=cursor, lead=lead)
 
     run = pspace(*typed)
 

@@ -13,11 +13,11 @@ from typing import Any
 import httpx
 
 SANDBOX_KEY = "sandbox-key"
-# A CPU machine that every command can act on (C4 runs on t0nspur5, 50 GB is allowed).
-BOX = {"machineType": "C4", "templateId": "t0nspur5", "region": "NY2", "diskSize": 50}
-# An OS template that runs on the docs' A100-80G with the docs' 50 GB disk (the docs' own
-# example, tx98gvxz, is an ID of their account).
+# An OS template that runs on every machine type, the docs' A100-80G included, with the docs'
+# 50 GB disk (the docs' own example, tx98gvxz, is an ID of their account).
 GPU_TEMPLATE = "t17d1a6i"
+# A CPU machine that every command can act on, and that can be resized to any type.
+BOX = {"machineType": "C4", "templateId": GPU_TEMPLATE, "region": "NY2", "diskSize": 50}
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class World:
 
     machine: str  # ready
     off_machine: str  # off: resize, custom-template create, delete
+    gpu_machine: str  # off, an A4000: it can be resized to the docs' A100-80G
     event: str
     network: str
     empty_network: str  # nothing in it: can be deleted
@@ -43,6 +44,7 @@ class World:
         return {
             "machine": self.machine,
             "off_machine": self.off_machine,
+            "gpu_machine": self.gpu_machine,
             "event": self.event,
             "network": self.network,
             "empty_network": self.empty_network,
@@ -93,6 +95,11 @@ def arrange(api: Api) -> World:
     script = api.call("POST", "/startup-scripts", {"name": "conf-script", "script": "echo hi"})
     ready = api.call("POST", "/machines", {**BOX, "name": "conf-box"})
     off = api.call("POST", "/machines", {**BOX, "name": "conf-off", "startOnCreate": False})
+    gpu = api.call(
+        "POST",
+        "/machines",
+        {**BOX, "machineType": "A4000", "name": "conf-gpu", "startOnCreate": False},
+    )
     snapshot = api.call("POST", "/snapshots", {"machineId": off["data"]["id"], "name": "conf-snap"})
     template = api.call(
         "POST", "/custom-templates", {"machineId": off["data"]["id"], "name": "conf-template"}
@@ -131,6 +138,7 @@ def arrange(api: Api) -> World:
     return World(
         machine=ready["data"]["id"],
         off_machine=off["data"]["id"],
+        gpu_machine=gpu["data"]["id"],
         event=ready["event"]["id"],
         network=network["id"],
         empty_network=empty["id"],

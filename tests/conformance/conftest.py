@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,6 +23,7 @@ from pspace_py.cli.context import AppContext
 from pspace_py.cli.main import app
 from pspace_py.sandbox import create_app
 from pspace_py.sandbox.transport import SandboxTransport
+from tests.conformance.shell import Lines
 from tests.conformance.world import SANDBOX_KEY, Api, World, arrange
 from tests.e2e.helpers import ServedSandbox, start_sandbox
 
@@ -82,6 +84,13 @@ def served_api(served: ServedSandbox) -> Iterator[Api]:
     served.reset()
     with httpx.Client(base_url=served.root, timeout=10) as http:
         yield Api(http)
+
+
+@pytest.fixture
+def lines(served: ServedSandbox, served_api: Api, tmp_path: Path) -> Lines:
+    home = tmp_path / "home"
+    home.mkdir()
+    return Lines(served, home, arrange(served_api))
 
 
 @pytest.fixture

@@ -19,16 +19,14 @@ files by files of the test. `DOCS` holds the decision for each line:
 from __future__ import annotations
 
 import json
-import shlex
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tests.conformance.world import GPU_TEMPLATE, SANDBOX_KEY, Api, World, arrange
-from tests.e2e.helpers import Result, ServedSandbox, pspace_env, run_pspace
+from tests.conformance.shell import Lines
+from tests.conformance.world import GPU_TEMPLATE, SANDBOX_KEY, Api
 
 pytestmark = pytest.mark.e2e
 
@@ -224,49 +222,11 @@ def test_every_docs_line_has_a_decision() -> None:
     assert [entry.expect for entry in DOCS if entry.line in seed] == ["ok"]
 
 
-class Lines:
-    """Runs a docs line in a user's shell: its own home, the served sandbox's URL and key."""
-
-    def __init__(self, served: ServedSandbox, home: Path, world: World) -> None:
-        self.served = served
-        self.home = home
-        self.world = world
-
-    def typed(self, entry: DocLine, line: str | None = None) -> str:
-        text = entry.line if line is None else line
-        for example, replacement in entry.ids.items():
-            text = text.replace(example, replacement)
-        return text.removeprefix("$ ").format(**self.world.values(), tmp=self.home)
-
-    def run(self, text: str, *, key: bool = True) -> Result:
-        env = pspace_env(self.home, self.served.url, api_key=SANDBOX_KEY if key else None)
-        if not text.startswith("pspace ") or any(c in text for c in "<>|"):
-            done = subprocess.run(
-                ["bash", "-euo", "pipefail", "-c", text],
-                env=env,
-                cwd=self.home,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=False,
-            )
-            return Result(done.returncode, done.stdout, done.stderr)
-        return run_pspace(*shlex.split(text)[1:], env=env, cwd=self.home)
-
-
-@pytest.fixture
-def lines(served: ServedSandbox, served_api: Api, tmp_path: Path) -> Lines:
-    home = tmp_path / "home"
-    home.mkdir()
-    return Lines(served, home, arrange(served_api))
-
-
 @pytest.mark.parametrize("entry", DOCS, ids=[entry.line for entry in DOCS])
 def test_docs_line_runs_as_written(entry: DocLine, lines: Lines) -> None:
     for earlier in entry.before:
-        assert lines.run(lines.typed(entry, earlier)).code == 0
-    typed = lines.typed(entry)
+        assert lines.run(lines.typed(earlier, entry.ids)).code == 0
+    typed = lines.typed(entry.line, entry.ids)
     login = typed.startswith("pspace login")
 
     run = lines.run(typed, key=not login)
@@ -291,7 +251,7 @@ def test_docs_line_runs_as_written(entry: DocLine, lines: Lines) -> None:
 def test_the_seeds_line_makes_the_machine_it_names(lines: Lines, served_api: Api) -> None:
     (seed,) = [entry for entry in DOCS if "your-machine-name" in entry.line]
 
-    run = lines.run(lines.typed(seed) + " --json")
+    run = lines.run(lines.typed(seed.line, seed.ids) + " --json")
 
     assert run.code == 0, run.describe()
     made = run.json()["data"]
@@ -306,7 +266,7 @@ def test_the_seeds_line_makes_the_machine_it_names(lines: Lines, served_api: Api
 def test_the_resize_line_resizes(lines: Lines, served_api: Api) -> None:
     (resize,) = [entry for entry in DOCS if entry.line.startswith("pspace machine update")]
 
-    assert lines.run(lines.typed(resize)).code == 0
+    assert lines.run(lines.typed(resize.line, resize.ids)).code == 0
 
     resized = served_api.call("GET", f"/machines/{lines.world.gpu_machine}")
     assert (resized["machineType"], resized["storageTotal"]) == ("A100-80G", 50 * 2**30)
@@ -315,7 +275,7 @@ def test_the_resize_line_resizes(lines: Lines, served_api: Api) -> None:
 def test_completion_lines_write_the_script(lines: Lines) -> None:
     for entry in DOCS:
         if "completion" in entry.line and ">" in entry.line:
-            assert lines.run(lines.typed(entry)).code == 0
+            assert lines.run(lines.typed(entry.line, entry.ids)).code == 0
     assert "complete -o default -F _pspace_completion pspace" in (
         (lines.home / "pspace.bash").read_text()
     )

@@ -9,9 +9,8 @@ official CLI's variables would have it. `served` is the sandbox as users run it
 
 from __future__ import annotations
 
-import json
+import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from pspace_py.cli.context import AppContext
 from pspace_py.cli.main import app
 from pspace_py.sandbox import create_app
 from pspace_py.sandbox.transport import SandboxTransport
-from tests.conformance.shell import Lines
+from tests.conformance.shell import Lines, Run
 from tests.conformance.world import SANDBOX_KEY, Api, World, arrange
 from tests.e2e.helpers import ServedSandbox, start_sandbox
 
@@ -31,27 +30,31 @@ from tests.e2e.helpers import ServedSandbox, start_sandbox
 API_URL = "http://127.0.0.1:9/v1"
 
 
-@dataclass
-class Run:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-    def describe(self) -> str:
-        return f"exit {self.exit_code}\n--- stdout\n{self.stdout}--- stderr\n{self.stderr}"
-
-
 Pspace = Callable[..., Run]
 
 
+@pytest.fixture(scope="session")
+def arranged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
+    """A sandbox state file with the world arranged in it, made once per session (per xdist
+    worker): each test gets a copy, much faster than arranging it again."""
+    state = tmp_path_factory.mktemp("conformance-world") / "world.sqlite3"
+    app = create_app(state_path=state, instant=True, seed=1)
+    try:
+        with httpx.Client(transport=SandboxTransport(app), base_url="http://sandbox.test") as http:
+            world = arrange(Api(http))
+    finally:
+        app.close()
+    return state, world
+
+
 @pytest.fixture
-def sandbox() -> Iterator[Any]:
-    served = create_app(instant=True, seed=1)
-    yield served
-    served.close()
+def sandbox(arranged: tuple[Path, World], tmp_path: Path) -> Iterator[Any]:
+    """A fresh in-process sandbox holding the arranged world (its request log empty)."""
+    state = tmp_path / "world.sqlite3"
+    shutil.copyfile(arranged[0], state)
+    app = create_app(state_path=state, instant=True, seed=2)
+    yield app
+    app.close()
 
 
 @pytest.fixture
@@ -61,10 +64,8 @@ def api(sandbox: Any) -> Iterator[Api]:
 
 
 @pytest.fixture
-def world(api: Api) -> World:
-    arranged = arrange(api)
-    api.forget_requests()
-    return arranged
+def world(arranged: tuple[Path, World], sandbox: Any) -> World:
+    return arranged[1]
 
 
 @pytest.fixture(scope="session")

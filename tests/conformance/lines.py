@@ -49,7 +49,9 @@ VALUES: dict[str, tuple[str, Any]] = {
     "--current": ("2", 2),
     "--provisioning-timeout": ("10", 10),
 }
-ARRAYS = {"--accessor-ids": (["{user}", "{user2}"], ["{user}", "{user2}"])}
+ARRAYS: dict[str, tuple[list[str], list[str]]] = {
+    "--accessor-ids": (["{user}", "{user2}"], ["{user}", "{user2}"])
+}
 # The API field of a flag the official CLI does not send (see the module's docstring).
 OURS_ONLY = {"--orderBy": "orderBy", "--desc": "order"}
 

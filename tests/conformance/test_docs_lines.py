@@ -28,7 +28,7 @@ import pytest
 from tests.conformance.shell import Lines
 from tests.conformance.world import GPU_TEMPLATE, SANDBOX_KEY, Api
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 DATA = Path(__file__).resolve().parent / "data" / "docs_command_lines.json"
 REFUSAL = "needs confirmation. Pass --yes to go ahead without a terminal."

@@ -35,6 +35,7 @@ from tests.conformance.lines import (
     value,
 )
 from tests.conformance.official import Command, Flag, commands
+from tests.conformance.shell import Lines
 from tests.conformance.world import Api, World
 
 
@@ -69,8 +70,8 @@ def _spellings(command: Command, flag: Flag) -> list[tuple[tuple[str, ...], Any]
             (("-F",), None),  # a bare -F last on the line (see `cases` for -F first)
         ]
     if flag.type == "array":
-        typed, sent = ARRAYS[flag.long]
-        return [(tuple(t for item in typed for t in (name, item)), sent) for name in names]
+        items, sent = ARRAYS[flag.long]
+        return [(tuple(t for item in items for t in (name, item)), sent) for name in names]
     typed, sent = value(command, flag)
     forms = [((flag.long, typed), sent), ((f"{flag.long}={typed}",), sent)]
     if flag.short:
@@ -117,6 +118,35 @@ CASES = cases()
 def test_official_flag_is_accepted_and_sent(
     case: Case, pspace: Pspace, api: Api, world: World
 ) -> None:
+    check_case(case, pspace, api, world)
+
+
+# The same check, through the installed `pspace` and a served sandbox, for one case of each
+# kind of spelling (the in-process runs above are the fast, complete table).
+SAMPLE = [
+    "machine create: -F (first)",
+    "machine create: --start-on-create=false",
+    "machine create: --accessor-ids {user} --accessor-ids {user2}",
+    "machine list: -n=conf-new",
+    "machine list: --asc=true",
+    "snapshot list: --after {cursor}",
+    "startup-script update: --enabled=false",
+    "public-ip claim: -r NY2",
+]
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SAMPLE)
+def test_official_flag_verbatim_through_the_installed_pspace(
+    name: str, lines: Lines, served_api: Api
+) -> None:
+    (case,) = [case for case in CASES if case.id == name]
+
+    check_case(case, lines.pspace, served_api, lines.world)
+
+
+def check_case(case: Case, pspace: Pspace, api: Api, world: World) -> None:
     cursor = next_page(api, case.command) if case.flag.long == "--after" else ""
     api.forget_requests()
     lead, extra = (case.tokens, ()) if case.lead else ((), case.tokens)
@@ -142,3 +172,42 @@ def test_every_in_scope_command_is_in_the_table() -> None:
     assert set(TARGETS) == set(commands())
     counted = {(case.command.name, case.flag.long) for case in CASES}
     assert len(counted) == sum(len(c.flags) for c in commands().values())
+
+
+# The official parser's other spellings (zcli flags-parser.ts), each on one command: a value
+# after `=` for short and long flags, a boolean's value as the next word, a cluster of short
+# flags whose last one takes the value.
+PARSER_FORMS = [
+    (["machine", "get", "{machine}", "-jF", "id"], {"id": "{machine}"}),
+    (["machine", "get", "{machine}", "--fields=id", "--json"], {"id": "{machine}"}),
+    (["machine", "get", "{machine}", "-F=id", "-j=true"], {"id": "{machine}"}),
+    (["machine", "get", "{machine}", "--json", "true", "-F", "id"], {"id": "{machine}"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"), PARSER_FORMS, ids=[" ".join(t) for t, _ in PARSER_FORMS]
+)
+def test_official_parser_spellings(
+    typed: list[str], shown: dict[str, str], pspace: Pspace, world: World
+) -> None:
+    run = pspace(*fill(typed, world))
+
+    assert run.exit_code == 0, run.describe()
+    assert run.json() == fill_dict(shown, world)
+
+
+def test_a_boolean_takes_true_or_false_as_the_next_word(
+    pspace: Pspace, api: Api, world: World
+) -> None:
+    run = pspace(
+        "startup-script", "update", world.script, "--run-once", "false", "--enabled", "true"
+    )
+
+    assert run.exit_code == 0, run.describe()
+    body = the_request(api, commands()["startup-script update"], world)["body"]
+    assert (body["isRunOnce"], body["isEnabled"]) == (False, True)
+
+
+def fill_dict(template: dict[str, str], world: World) -> dict[str, str]:
+    return {key: fill(value, world) for key, value in template.items()}

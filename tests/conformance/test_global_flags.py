@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.conformance.conftest import Pspace, Run
+from tests.conformance.conftest import Pspace
 from tests.conformance.lines import line, the_request
 from tests.conformance.official import Command, commands, global_flags
+from tests.conformance.shell import Run
 from tests.conformance.world import SANDBOX_KEY, Api, World
 
 OTHER_URL = "http://127.0.0.2:9/v1"  # also the in-process sandbox (its transport answers)

@@ -18,7 +18,7 @@ import pytest
 from tests.conformance.shell import Lines
 from tests.conformance.world import Api
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "official-cli"
 JQ = "jq" if shutil.which("jq") else None

@@ -1,4 +1,6 @@
 // Walks the official CLI's command tree (read-only) and dumps commands/flags/args as JSON.
+// Written for pspace-py's conformance data (see ../README.md); the import below is the path of
+// a built checkout of Paperspace/cli: change it to yours.
 import { root } from "/tmp/official-pspace/src/commands/mod.ts";
 import { walkFlags, innerType, getDefault, typeAsString, isFlags } from "https://deno.land/x/zcli@1.3.3/flags.ts";
 import { isArgs, walkArgs } from "https://deno.land/x/zcli@1.3.3/args.ts";

@@ -96,8 +96,8 @@ def lines(served: ServedSandbox, served_api: Api, tmp_path: Path) -> Lines:
 
 @pytest.fixture
 def pspace(sandbox: Any) -> Pspace:
-    def invoke(*args: str, env: dict[str, str] | None = None) -> Run:
-        """`env` adds to or overrides the environment's PAPERSPACE_API_URL / _KEY."""
+    def invoke(*args: str, env: dict[str, str | None] | None = None) -> Run:
+        """`env` adds to or overrides PAPERSPACE_API_URL / _KEY (None: unset)."""
         state = AppContext(transport=SandboxTransport(sandbox))
         environment = {"PAPERSPACE_API_URL": API_URL, "PAPERSPACE_API_KEY": SANDBOX_KEY}
         result = CliRunner().invoke(

@@ -2,15 +2,14 @@
 
 The shapes are the official CLI's (notes in data/README.md): a list prints the API's page as
 the API sent it, `{items, hasMore, nextPage}` in that order when `-F` picks fields; get prints
-the object; machine create/start/stop/delete print the API's `{data, event}` answer. A user who
-only ever logged in with the official CLI (or an older Paperspace tool) needs no `pspace login`.
+the object; machine create/start/stop/delete print the API's `{data, event}` answer. (A user
+who only ever logged in with the official CLI: test_official_login.py.)
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +19,6 @@ from tests.conformance.world import Api
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "official-cli"
 JQ = "jq" if shutil.which("jq") else None
 
 
@@ -116,21 +114,3 @@ def test_machine_actions_print_the_apis_data_and_event(
     assert answer["event"]["machineId"] == answer["data"]["id"]
     assert answer["event"]["name"] == event
     assert served_api.call("GET", f"/machine-events/{answer['event']['id']}")["name"] == event
-
-
-@pytest.mark.parametrize("login", ["logged-in", "legacy"])
-def test_machine_list_with_only_another_tools_login(
-    login: str, lines: Lines, served_api: Api
-) -> None:
-    """The official CLI's ~/.paperspace/{config,credentials}.toml, or the older tools'
-    ~/.paperspace/config.json, and no pspace login: `pspace machine list` just works."""
-    stored = lines.home / ".paperspace"
-    shutil.copytree(FIXTURES / login, stored)
-    before = {path.name: path.read_bytes() for path in stored.iterdir()}
-
-    run = lines.run("pspace machine list", key=False)
-
-    assert run.code == 0, run.describe()
-    assert {"conf-box", "conf-off", "conf-gpu"} <= set(run.stdout.split())
-    assert {path.name: path.read_bytes() for path in stored.iterdir()} == before
-    assert not (lines.home / "config").exists()  # pspace stored nothing of its own

@@ -3,7 +3,7 @@
 The shapes are the official CLI's (notes in data/README.md): a list prints the API's page as
 the API sent it, `{items, hasMore, nextPage}` in that order when `-F` picks fields; get prints
 the object; machine create/start/stop/delete print the API's `{data, event}` answer. (A user
-who only ever logged in with the official CLI: test_official_login.py.)
+who only ever logged in with the official CLI: test_another_tools_login.py.)
 """
 
 from __future__ import annotations

@@ -25,9 +25,18 @@ NEVER_AT_START = (
     "pydantic",
     "werkzeug",
     "pspace_py.catalog",
+    "orjson",
 )
 # A group's --help builds its commands' options, but sends no request and serves nothing.
-NEVER_FOR_HELP = ("httpx", "tenacity", "pspace_py.sandbox", "pydantic", "werkzeug", "rich.table")
+NEVER_FOR_HELP = (
+    "httpx",
+    "tenacity",
+    "pspace_py.sandbox",
+    "pydantic",
+    "werkzeug",
+    "rich.table",
+    "orjson",
+)
 
 # Runs in the child: import (and optionally run) the CLI, then report the heavy modules.
 CHILD = """

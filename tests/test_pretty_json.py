@@ -1,4 +1,5 @@
-"""The indented-JSON encoder writes exactly what json.dumps(indent=2, ensure_ascii=False) does."""
+"""JSON on stdout: 2-space indented as json.dumps(indent=2, ensure_ascii=False) lays it out,
+numbers spelled as JavaScript's JSON.stringify spells them, always valid JSON."""
 
 from __future__ import annotations
 
@@ -13,19 +14,30 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pspace_py.output import Output
-from pspace_py.output.pretty_json import TERMINAL_SAFE, dumps_indented, write_page
+from pspace_py.output.pretty_json import encode, write_page, write_value
 
-json_values = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=True, allow_infinity=True)
-    | st.text(),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
-    ),
-    max_leaves=25,
+# Floats from 1e-4 up are spelled alike by Python's repr and by JSON.stringify (for integral
+# values below 1e16 Python keeps '.0', as the API's own JSON text has it); smaller ones have
+# their own test below.
+same_spelling_floats = st.floats(allow_nan=True, allow_infinity=True).filter(
+    lambda x: not math.isfinite(x) or x == 0 or abs(x) >= 1e-4
 )
+scalars = st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | st.text()
+
+
+def json_values(floats: st.SearchStrategy[float] = same_spelling_floats) -> Any:
+    return st.recursive(
+        scalars | floats,
+        lambda children: (
+            st.lists(children, max_size=4)
+            | st.dictionaries(st.text(max_size=8), children, max_size=4)
+        ),
+        max_leaves=25,
+    )
+
+
+# What a terminal would act on: DEL and the C1 controls, written as \u escapes instead.
+TERMINAL_SAFE = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
 
 
 def finite(value: Any) -> Any:
@@ -42,10 +54,10 @@ def finite(value: Any) -> Any:
 def reference(value: Any, indent: str = "") -> str:
     """json.dumps, but NaN and infinities are null, as JSON.stringify (the official CLI)."""
     text = json.dumps(finite(value), indent=2, ensure_ascii=False, allow_nan=False)
-    return text.replace("\n", "\n" + indent)
+    return text.replace("\n", "\n" + indent).translate(TERMINAL_SAFE)
 
 
-def strict_json(text: str) -> Any:
+def strict_json(text: str | bytes) -> Any:
     """Parse as JSON is (RFC 8259): NaN, Infinity and -Infinity are refused."""
 
     def refuse(name: str) -> Any:
@@ -54,16 +66,53 @@ def strict_json(text: str) -> Any:
     return json.loads(text, parse_constant=refuse)
 
 
+def shown(value: Any) -> str:
+    stdout = io.StringIO()
+    Output(json_mode=True, stdout=stdout).json(value)
+    return stdout.getvalue()
+
+
 @pytest.mark.parametrize("number", [math.nan, math.inf, -math.inf])
 def test_nan_and_infinity_are_written_as_null_so_the_output_is_json(number: float) -> None:
-    stdout = io.StringIO()
-    Output(json_mode=True, stdout=stdout).json({"hourly": number, "tuple": (number,)})
-    assert strict_json(stdout.getvalue()) == {"hourly": None, "tuple": [None]}
+    assert strict_json(shown({"hourly": number, "tuple": (number,)})) == {
+        "hourly": None,
+        "tuple": [None],
+    }
 
 
-@given(json_values, st.sampled_from(["", "  ", "    "]))
-def test_same_text_as_the_standard_library(value: Any, indent: str) -> None:
-    assert dumps_indented(value, indent) == reference(value, indent)
+@pytest.mark.parametrize("number", [math.nan, math.inf])
+def test_nan_is_null_on_the_fallback_path_too(number: float) -> None:
+    # A key that is not a string is encoded the standard library's way; NaN stays null there.
+    assert strict_json(shown({1: number, "big": 10**30})) == {"1": None, "big": 10**30}
+
+
+@given(json_values(), st.sampled_from(["", "  ", "    "]))
+def test_laid_out_as_the_standard_library_does(value: Any, indent: str) -> None:
+    assert encode(value, indent.encode()).decode() == reference(value, indent)
+
+
+@given(json_values(st.floats()))
+def test_every_float_reads_back_as_itself(value: Any) -> None:
+    assert strict_json(encode(value)) == finite(value)
+
+
+@pytest.mark.parametrize(
+    ("number", "spelled"),
+    [
+        # As node's JSON.stringify writes them (checked with node 18)...
+        (1e-5, "0.00001"),
+        (2.5e-5, "0.000025"),
+        (1e-7, "1e-7"),
+        (5e-324, "5e-324"),
+        (1e21, "1e+21"),
+        # ...and where it does not: it writes 0.000001, 10000000000000000 and 1.
+        (1e-6, "1e-6"),
+        (1e16, "1e+16"),
+        (1.0, "1.0"),
+    ],
+)
+def test_how_floats_are_spelled(number: float, spelled: str) -> None:
+    assert shown([number]) == f"[\n  {spelled}\n]\n"
 
 
 @pytest.mark.parametrize(
@@ -74,33 +123,56 @@ def test_same_text_as_the_standard_library(value: Any, indent: str) -> None:
         OrderedDict(b=1, a=2),
         {"big": 10**30, "neg": -0.0, "nan": math.nan, "é": 'ü\u2028\x00"\\'},
         [True, False, None, [], {}, [[]], [{}]],
+        {"deep": json.loads("[" * 300 + "]" * 300)},  # deeper than orjson goes
     ],
 )
-def test_anything_unusual_matches_too(value: Any) -> None:
-    assert dumps_indented(value, "  ") == reference(value, "  ")
+def test_anything_unusual_is_laid_out_the_same(value: Any) -> None:
+    assert encode(value, b"  ").decode() == reference(value, "  ")
+
+
+def test_del_and_c1_controls_are_escaped_for_the_terminal() -> None:
+    text = shown({"name": "a\x7fb\x9bc\x80d\xa0e©"})
+    assert text == '{\n  "name": "a\\u007fb\\u009bc\\u0080d\xa0e©"\n}\n'
+    assert strict_json(text) == {"name": "a\x7fb\x9bc\x80d\xa0e©"}
+
+
+def test_a_lone_surrogate_is_written_as_its_escape_as_json_stringify_writes_it() -> None:
+    # JSON can carry "\ud800" (the API's answer is read with it); UTF-8 cannot.
+    value = json.loads('{"name": "x\\ud800y"}')
+    text = shown(value)
+    assert text == '{\n  "name": "x\\ud800y"\n}\n'
+    assert strict_json(text) == value
 
 
 def test_what_json_cannot_encode_fails_as_json_does() -> None:
     with pytest.raises(TypeError):
-        dumps_indented({"when": object()})
+        encode({"when": object()})
     circular: list[Any] = []
     circular.append(circular)
     with pytest.raises(ValueError, match="Circular"):
-        dumps_indented(circular)
+        encode(circular)
 
 
-@given(st.lists(st.dictionaries(st.text(max_size=6), json_values, max_size=5), max_size=5))
+def test_written_as_utf8_whatever_the_stream_encoding() -> None:
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="latin-1")
+    stream.write("before\n")
+    write_value(stream, {"name": "ünïcødé ☃"})
+    stream.write("after\n")
+    stream.flush()
+    assert raw.getvalue() == ('before\n{\n  "name": "ünïcødé ☃"\n}\nafter\n').encode()
+
+
+@given(st.lists(st.dictionaries(st.text(max_size=6), json_values(), max_size=5), max_size=5))
 def test_a_streamed_list_is_the_whole_list_dumped(items: list[dict[str, Any]]) -> None:
     stdout = io.StringIO()
     count = Output(json_mode=True, stdout=stdout).json_items(iter(items))
     assert count == len(items)
-    # The same text as json.dumps, but for DEL and C1 controls, which are \u-escaped.
-    expected = reference(items).translate(TERMINAL_SAFE)
-    assert stdout.getvalue() == expected + "\n"
+    assert stdout.getvalue() == reference(items) + "\n"
 
 
 @given(
-    st.lists(st.dictionaries(st.text(max_size=6), json_values, max_size=5), max_size=5),
+    st.lists(st.dictionaries(st.text(max_size=6), json_values(), max_size=5), max_size=5),
     st.booleans(),
     st.none() | st.text(max_size=8),
     st.permutations(["hasMore", "items", "nextPage"]),
@@ -112,5 +184,4 @@ def test_a_streamed_page_is_the_whole_envelope_dumped(
     envelope = {"hasMore": has_more, "items": items, "nextPage": next_page}
     count = write_page(stdout, iter(items), has_more=has_more, next_page=next_page, keys=keys)
     assert count == len(items)
-    expected = reference({key: envelope[key] for key in keys})
-    assert stdout.getvalue() == expected.translate(TERMINAL_SAFE) + "\n"
+    assert stdout.getvalue() == reference({key: envelope[key] for key in keys}) + "\n"

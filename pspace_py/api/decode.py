@@ -141,6 +141,12 @@ def _not_a_json_number(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def _integer(text: str) -> int | float:
+    # As orjson reads it: exact within 64 bits, a double beyond.
+    number = int(text)
+    return number if -(2**63) <= number < 2**64 else float(number)
+
+
 _decoder: Any = None
 
 
@@ -148,16 +154,24 @@ def _parse_json(content: bytes) -> Any:
     """The JSON in ``content``; :data:`_NOT_JSON` for anything else.
 
     JSON as RFC 8259 (and JavaScript's ``JSON.parse``, the official CLI's reader) has it:
-    ``NaN``, ``Infinity`` and ``-Infinity``, which Python's reader accepts, are not JSON,
-    so a body with them is malformed (docs/json.md).
+    ``NaN``, ``Infinity`` and ``-Infinity`` are not JSON, so a body with them is malformed
+    (docs/json.md), and an integer beyond 64 bits is read as a double. orjson reads all of
+    that; what it refuses and JSON still allows (``1e999``, a lone surrogate escape, UTF-16)
+    is read again by the standard library, made as strict about the constants.
     """
     if not content:
         return _NOT_JSON
-    import json  # here: a command's --help never reads an answer
+    import orjson  # here: a command's --help never reads an answer
+
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        pass
+    import json
 
     global _decoder
     if _decoder is None:
-        _decoder = json.JSONDecoder(parse_constant=_not_a_json_number)
+        _decoder = json.JSONDecoder(parse_constant=_not_a_json_number, parse_int=_integer)
     try:
         # What json.loads does with bytes, with the stricter decoder.
         return _decoder.decode(content.decode(json.detect_encoding(content), "surrogatepass"))

@@ -4,10 +4,14 @@ Every argument that names a machine, snapshot, network or template goes
 through :func:`resolve`. An ID is tried first with one GET; otherwise the
 name is looked up with the list operation's ``name`` filter (or a scan when
 the API has none). An ambiguous name fails with the candidates and their IDs.
+Power actions skip the GET for what looks like a machine ID
+(:func:`looks_like_machine_id`): they send the action, and only a 404 makes them
+look the reference up as a name (:func:`resolve_name`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -16,6 +20,13 @@ from pspace_py.api.resource import ResourceApi
 from pspace_py.errors import NotFoundError, UsageError
 
 _MAX_CANDIDATES_SHOWN = 10
+# Paperspace machine IDs: "ps" and lowercase letters and digits ("psx3k9a1", "psm9u09bwu5i").
+_MACHINE_ID = re.compile(r"ps[a-z0-9]{6,30}")
+
+
+def looks_like_machine_id(ref: str) -> bool:
+    """Whether ``ref`` has a machine ID's shape (a name may have it too)."""
+    return _MACHINE_ID.fullmatch(ref) is not None
 
 
 def resolve(
@@ -35,6 +46,26 @@ def resolve(
         return api.get(ref)
     except ApiNotFoundError:
         pass
+    return resolve_name(
+        api,
+        ref,
+        list_command=list_command,
+        name_filter=name_filter,
+        name_key=name_key,
+        extra_query=extra_query,
+    )
+
+
+def resolve_name(
+    api: ResourceApi,
+    ref: str,
+    *,
+    list_command: str,
+    name_filter: bool = True,
+    name_key: str = "name",
+    extra_query: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The resource whose exact name is ``ref`` (no resource has it as its ID)."""
     if name_filter:
         candidates = list(api.iter({name_key: ref, **(extra_query or {})}))
     else:

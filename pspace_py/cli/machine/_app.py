@@ -81,6 +81,14 @@ def resolve_machine(client: ApiClient, ref: str) -> dict[str, Any]:
     return resolve(MachinesApi(client), ref, list_command=LIST_COMMAND)
 
 
+def resolve_machine_name(client: ApiClient, ref: str) -> dict[str, Any]:
+    """A machine by exact name (no machine has ``ref`` as its ID)."""
+    from pspace_py.api.machines import MachinesApi
+    from pspace_py.cli.refs import resolve_name
+
+    return resolve_name(MachinesApi(client), ref, list_command=LIST_COMMAND)
+
+
 def describe_progress(progress: Progress) -> str:
     event = f", event {progress.event_state}" if progress.event_state else ""
     return f"{progress.machine_id}: {progress.state}{event} ({progress.elapsed:.0f}s)"
@@ -109,6 +117,12 @@ def wait_until(
     )
 
 
+def machine_label(machine: dict[str, Any]) -> str:
+    """``psx3k9a1 (web)``; the ID alone when the name is not known (yet)."""
+    name = machine.get("name")
+    return f"{machine.get('id')} ({name})" if name is not None else str(machine.get("id"))
+
+
 def show_async_result(state: AppContext, out: Output, result: AsyncResult, verb: str) -> None:
     """A mutating call's answer: what happened on stderr, then the machine and its event."""
     from pspace_py.cli.machine.cost_column import cost_column
@@ -121,7 +135,7 @@ def show_async_result(state: AppContext, out: Output, result: AsyncResult, verb:
 
 
 def operation_label(machine: dict[str, Any], verb: str, event: dict[str, Any] | None = None) -> str:
-    text = f"machine {machine.get('id')} ({machine.get('name')}) {verb}"
+    text = f"machine {machine_label(machine)} {verb}"
     if event and event.get("id"):
         text += f", event {event.get('id')}"
     return text

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from pspace_py.bulk import DEFAULT_PARALLEL
-from pspace_py.cli.context import AppContext, app_context
-from pspace_py.cli.machine._app import app, operation_label
+from pspace_py.cli.context import app_context
+from pspace_py.cli.machine._app import app
 from pspace_py.cli.machine.actions import DEACTIVATE, RESTART, START, STOP, Action, Done, run_action
 from pspace_py.cli.machine.info import NameGlobOpt, StateFilterOpt
 from pspace_py.cli.machine.selection import (
@@ -21,6 +21,7 @@ from pspace_py.cli.machine.selection import (
     MachineTypeFilterOpt,
     ParallelOpt,
     Selection,
+    act_on,
     listing,
 )
 from pspace_py.cli.options import (
@@ -35,9 +36,8 @@ from pspace_py.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from pspace_py.api.decode import AsyncResult
+    from pspace_py.cli.machine.runner import OnProgress, OnSent
     from pspace_py.output import Output
-    from pspace_py.waiting import Progress
 
 
 def power_command(
@@ -57,17 +57,23 @@ def power_command(
 
     state = app_context(ctx)
     out = state.output(json_mode=json_, fields=fields, quiet=quiet)
-    machines = selection.machines(state, parallel)
+    # What looks like an ID is sent the action at once: one request a machine.
+    machines = selection.machines(state, parallel, act_on_ids=True)
 
-    def act(machine: dict[str, Any], seen: Callable[[Progress], None]) -> Done:
-        return run_action(
-            state.client(),
+    def act(machine: dict[str, Any], seen: OnProgress, sent: OnSent) -> Done:
+        client = state.client()
+        return act_on(
+            client,
             machine,
-            action,
-            wait=wait,
-            timeout=timeout,
-            on_progress=seen,
-            on_sent=labeller(state, machine, action.verb, bulk=selection.is_bulk),
+            lambda found: run_action(
+                client,
+                found,
+                action,
+                wait=wait,
+                timeout=timeout,
+                on_progress=seen,
+                on_sent=sent,
+            ),
         )
 
     if not selection.is_bulk:
@@ -80,19 +86,6 @@ def power_command(
     if selection.by_filter:
         confirm_many(out, action.verb, machines, yes=yes)
     run_many(state, out, machines, action.verb, act, wait=wait, parallel=parallel)
-
-
-def labeller(
-    state: AppContext, machine: dict[str, Any], verb: str, *, bulk: bool
-) -> Callable[[AsyncResult], None]:
-    """For one machine, a Ctrl-C names the event the API answered with (a bulk run has its
-    own label)."""
-
-    def sent(result: AsyncResult) -> None:
-        if not bulk:
-            state.operation = operation_label(machine, verb, result.event)
-
-    return sent
 
 
 def confirm_many(out: Output, verb: str, machines: list[dict[str, Any]], *, yes: bool) -> None:
@@ -202,7 +195,7 @@ def deactivate_machines(
         app_state, out, machines, stop=stop, release_ip=release_ip, yes=yes
     )
 
-    def act(machine: dict[str, Any], seen: Callable[[Progress], None]) -> Done:
+    def act(machine: dict[str, Any], seen: OnProgress, sent: OnSent) -> Done:
         return deactivate_one(
             app_state,
             machine,
@@ -211,7 +204,7 @@ def deactivate_machines(
             wait=wait,
             timeout=timeout,
             on_progress=seen,
-            on_sent=labeller(app_state, machine, "deactivate", bulk=selection.is_bulk),
+            on_sent=sent,
         )
 
     if not selection.is_bulk:

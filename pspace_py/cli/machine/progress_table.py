@@ -62,6 +62,14 @@ class BulkProgress:
 
         return seen
 
+    def named(self, machine_id: str, machine: dict[str, Any]) -> None:
+        """The API answered for a machine given by ID: its row gets the name."""
+        with self._lock:
+            row = self._rows.get(machine_id)
+            if row is not None and machine.get("name") is not None:
+                row[0] = str(machine["name"])
+                self._refresh()
+
     def finished(self, machine_id: str, state: str | None, result: str) -> None:
         with self._lock:
             row = self._rows.get(machine_id)
@@ -87,5 +95,6 @@ class BulkProgress:
 
 def _row(machine: dict[str, Any]) -> list[str]:
     """MACHINE, ID, STATE, EVENT, TIME, RESULT."""
-    name, machine_id, state = (str(machine.get(key)) for key in ("name", "id", "state"))
+    # A machine given by ID is named, and its state known, once the API has answered.
+    name, machine_id, state = (str(machine.get(key, "-")) for key in ("name", "id", "state"))
     return [name, machine_id, state, "-", "", ""]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pspace_py.errors import PartialFailureError, describe_error, is_expected
 
 if TYPE_CHECKING:
+    from pspace_py.api.decode import AsyncResult
     from pspace_py.bulk import ItemOutcome
     from pspace_py.cli.context import AppContext
     from pspace_py.cli.machine.actions import Done
@@ -16,8 +17,11 @@ if TYPE_CHECKING:
     from pspace_py.output.results import ItemResult
     from pspace_py.waiting import Progress
 
-# act(machine, on_progress) -> what happened to it
-Act = Callable[[dict[str, Any], Callable[["Progress"], None]], "Done"]
+OnProgress = Callable[["Progress"], None]
+# Hears the API's answer to the action as soon as it comes (it names the machine and its event).
+OnSent = Callable[["AsyncResult"], None]
+# act(machine, on_progress, on_sent) -> what happened to it
+Act = Callable[[dict[str, Any], OnProgress, OnSent], "Done"]
 
 
 def run_one(
@@ -33,7 +37,11 @@ def run_one(
             if progress.changed or out.interactive_stderr:
                 update(describe_progress(progress))
 
-        done = act(machine, seen)
+        def sent(result: AsyncResult) -> None:
+            # A Ctrl-C from now on names the event the API answered with.
+            state.operation = operation_label({**machine, **result.resource}, verb, result.event)
+
+        done = act(machine, seen, sent)
     state.operation = None
     if done.already is not None:
         show_async_result(state, out, done.result, done.already)
@@ -53,6 +61,7 @@ def run_many(
 ) -> None:
     """Many machines at once; exit 9 only when some could not be brought where asked."""
     from pspace_py.bulk import Ledger, run_each
+    from pspace_py.cli.machine._app import machine_label
     from pspace_py.cli.machine.progress_table import BulkProgress
 
     # Interrupted, the one line says which machines were done, in progress or never sent.
@@ -63,19 +72,25 @@ def run_many(
 
         def finished(outcome: ItemOutcome[Done]) -> None:
             text = _outcome_text(verb, outcome)
-            done = outcome.value
-            machine_state = done.result.resource.get("state") if done is not None else None
+            machine = _machine(outcome)
+            machine_state = machine.get("state") if outcome.value is not None else None
+            progress.named(str(outcome.item.get("id")), machine)
             progress.finished(str(outcome.item.get("id")), machine_state, text)
             if not progress.live_table:
-                label = f"{outcome.item.get('id')} ({outcome.item.get('name')})"
-                line = f"{'ok  ' if outcome.ok else 'fail'}  {label}: {text}"
+                line = f"{'ok  ' if outcome.ok else 'fail'}  {machine_label(machine)}: {text}"
                 out.success(line) if outcome.ok else out.info(line)
+
+        def act_on_one(machine: dict[str, Any]) -> Done:
+            row = str(machine.get("id"))
+            return act(
+                machine,
+                watch.watcher(row) if watch else lambda _: None,
+                lambda result: progress.named(row, result.resource),
+            )
 
         outcomes = run_each(
             machines,
-            lambda machine: act(
-                machine, watch.watcher(str(machine.get("id"))) if watch else lambda _: None
-            ),
+            act_on_one,
             parallel=parallel,
             on_done=finished,
             ledger=ledger,
@@ -104,11 +119,18 @@ def _outcome_text(verb: str, outcome: ItemOutcome[Done]) -> str:
     return f"{verb} {'done' if done.waited else 'requested'}"
 
 
+def _machine(outcome: ItemOutcome[Done]) -> dict[str, Any]:
+    """The machine as the API last showed it, else as selected (an ID given as it is, found
+    by its name after a 404, is named by the answer)."""
+    done = outcome.value
+    return {**outcome.item, **done.result.resource} if done is not None else outcome.item
+
+
 def item_result(outcome: ItemOutcome[Done]) -> ItemResult:
     """What the action did to one machine, as ``Output.bulk`` shows it."""
     from pspace_py.output.results import ItemResult
 
-    machine, done = outcome.item, outcome.value
+    machine, done = _machine(outcome), outcome.value
     answer = done.result if done is not None else None
     error = None
     if outcome.error is not None:

@@ -1,9 +1,14 @@
 """Which machines a power command acts on: named ones (IDs or exact names), or ``--all`` with
-filters. Names are matched exactly here, whatever part of a name the API's filter matches."""
+filters. Names are matched exactly here, whatever part of a name the API's filter matches.
+
+start, stop and restart take what looks like a machine ID as it is (:class:`Unresolved`): the
+action is sent at once, and only a 404 makes them look it up as a name (:func:`act_on`).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -11,7 +16,10 @@ from pspace_py.cli.machine.info import check_state, machine_filter
 from pspace_py.errors import UsageError
 
 if TYPE_CHECKING:
+    from pspace_py.api.client import ApiClient
     from pspace_py.cli.context import AppContext
+
+T = TypeVar("T")
 
 AllMachinesOpt = Annotated[
     bool, typer.Option("--all", help="Act on every machine matching the filters.")
@@ -22,6 +30,25 @@ MachineTypeFilterOpt = Annotated[
 ParallelOpt = Annotated[
     int, typer.Option("--parallel", min=1, max=64, help="Machines acted on at once.")
 ]
+
+
+class Unresolved(dict[str, Any]):
+    """A machine known only by the ID it was given as (``{"id": ref}``): nothing was read."""
+
+
+def act_on(client: ApiClient, machine: dict[str, Any], act: Callable[[dict[str, Any]], T]) -> T:
+    """``act(machine)``; for an :class:`Unresolved` machine whose ID is no machine's (the API
+    answered the action 404), ``act`` on the machine that has it as its exact name instead."""
+    from pspace_py.api.errors import NotFoundError
+
+    try:
+        return act(machine)
+    except NotFoundError:
+        if not isinstance(machine, Unresolved):
+            raise
+    from pspace_py.cli.machine._app import resolve_machine_name
+
+    return act(resolve_machine_name(client, str(machine["id"])))
 
 
 class Selection:
@@ -55,17 +82,25 @@ class Selection:
     def is_bulk(self) -> bool:
         return self.by_filter or len(self.refs) > 1
 
-    def machines(self, state: AppContext, parallel: int) -> list[dict[str, Any]]:
+    def machines(
+        self, state: AppContext, parallel: int, *, act_on_ids: bool = False
+    ) -> list[dict[str, Any]]:
+        """The machines to act on; with ``act_on_ids``, what looks like an ID is not read but
+        left :class:`Unresolved` (run the action through :func:`act_on`)."""
         from pspace_py.api.machines import MachinesApi
         from pspace_py.cli.machine._app import resolve_machine
-        from pspace_py.cli.refs import resolve_many
+        from pspace_py.cli.refs import looks_like_machine_id, resolve_many
         from pspace_py.cli.resource_commands import optional_region_value
 
         client = state.client()
         if not self.by_filter:
-            return resolve_many(
-                self.refs, lambda ref: resolve_machine(client, ref), parallel=parallel
-            )
+
+            def resolve_one(ref: str) -> dict[str, Any]:
+                if act_on_ids and looks_like_machine_id(ref):
+                    return Unresolved(id=ref)
+                return resolve_machine(client, ref)
+
+            return resolve_many(self.refs, resolve_one, parallel=parallel)
         region = optional_region_value(state, self.region)
         query = {"region": region, "machineType": self.machine_type}
         listed = MachinesApi(client).iter({k: v for k, v in query.items() if v is not None})

@@ -128,6 +128,14 @@ API_ERRORS: tuple[tuple[type[api_errors.ApiError], ExitCode, str | None], ...] =
 )
 
 
+# The ApiUnreachableError hint when the URL is one a profile stores: it outlives what it
+# pointed at (a sandbox that has stopped), and nothing else would say where it came from.
+STORED_URL_UNREACHABLE_HINT = (
+    "{url} is the profile's api_url; if nothing serves it any more (a stopped sandbox), "
+    "run 'pspace config unset api_url'."
+)
+
+
 def is_expected(error: BaseException) -> TypeGuard[PspaceError | api_errors.ApiError]:
     """A failure this program knows how to explain (anything else is a bug to report)."""
     return isinstance(error, PspaceError | api_errors.ApiError)
@@ -150,8 +158,11 @@ def exit_code_for(error: BaseException) -> ExitCode:
     return ExitCode.GENERAL
 
 
-def describe_error(error: PspaceError | api_errors.ApiError) -> tuple[str, str | None]:
-    """The message and the "what to do next" hint for an expected error."""
+def describe_error(
+    error: PspaceError | api_errors.ApiError, *, stored_url: str | None = None
+) -> tuple[str, str | None]:
+    """The message and the "what to do next" hint for an expected error; ``stored_url`` is
+    the API URL when it came from the profile."""
     if isinstance(error, PspaceError):
         return error.message, error.hint
     where = f"HTTP {error.status}" if error.status else "no response"
@@ -163,4 +174,6 @@ def describe_error(error: PspaceError | api_errors.ApiError) -> tuple[str, str |
     if error.issues:
         message += " " + "; ".join(error.issues)
     hint = next((hint for kind, _, hint in API_ERRORS if type(error) is kind), None)
+    if stored_url and isinstance(error, api_errors.ApiUnreachableError):
+        hint = STORED_URL_UNREACHABLE_HINT.format(url=stored_url)
     return message, hint

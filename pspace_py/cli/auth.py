@@ -7,6 +7,7 @@ process handles is registered with :mod:`pspace_py.redact` before any request).
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -57,8 +58,9 @@ def login(
     """Check an API key with the API and store it in a profile.
 
     The key comes from --api-key, from stdin with --with-key-stdin, or from a
-    hidden prompt. It is stored only if the API accepts it, with its team and
-    (when not the default) the API URL it was checked against. The profile is
+    hidden prompt. It is stored only if the API accepts it, with its team, and
+    with the API URL only when one is given here (--api-url, --sandbox): a
+    PAPERSPACE_API_URL stays the environment's. The profile is
     --profile, $PSPACE_PROFILE or the default profile; the first profile stored
     becomes the default. Create keys at https://console.paperspace.com/settings/apikeys
     """
@@ -87,6 +89,7 @@ def login(
 
     who = f" as {email}" if email else ""
     output.success(f'Logged in to team "{team}"{who} (profile "{profile}").')
+    _say_the_url_is_not_kept(output, settings, api_url_to_store)
     _explain_what_is_used(output, profile, default_profile, api_key)
     output.report({"profile": profile, "team": team, "user": email, "apiUrl": shown_url(settings)})
 
@@ -99,7 +102,7 @@ def _key_to_store(
     from_stdin: bool,
 ) -> str:
     """The key to check: argument or --api-key, stdin, the sandbox's, or a prompt."""
-    from pspace_py.cli.prompts import can_prompt
+    from pspace_py.cli.prompts import can_prompt, ci_at_a_terminal
     from pspace_py.settings import SANDBOX_DEFAULT_KEY, clean_api_key
 
     flag = clean_api_key(state.options.api_key, "--api-key")
@@ -120,13 +123,24 @@ def _key_to_store(
         # The sandbox always accepts its default key; nobody needs to type it.
         return SANDBOX_DEFAULT_KEY
     if not can_prompt():
+        why = (
+            "nobody is asked while CI is set"
+            if ci_at_a_terminal()
+            else "no terminal to ask for one"
+        )
         raise UsageError(
-            "No API key given, and no terminal to ask for one.",
+            f"No API key given, and {why}.",
             hint="Pipe it in with --with-key-stdin (e.g. 'pspace login --with-key-stdin "
             "< key.txt') or pass --api-key.",
         )
     output.info(f"Create an API key at {API_KEYS_PAGE} and paste it here (it is not shown).")
-    typed: str = typer.prompt("API key", hide_input=True, err=True, default="", show_default=False)
+    import getpass
+
+    try:
+        # Ctrl-C goes on to the error boundary (130, "Interrupted." on a line of its own).
+        typed = getpass.getpass("API key: ", stream=sys.stderr)
+    except EOFError:
+        typed = ""
     typed_key = clean_api_key(typed, "the prompt")
     if not typed_key:
         raise UsageError("No API key entered; nothing was stored.")
@@ -157,14 +171,34 @@ def email_of(session: JsonObject) -> str | None:
 
 
 def _api_url_to_store(settings: Settings) -> str | None:
-    """The API the key was checked against, so the profile keeps using it (None: default)."""
+    """The URL the profile remembers (None: the default API).
+
+    One given at login (--api-url, --sandbox), or the one the profile already had; never
+    PAPERSPACE_API_URL's: a URL from the environment (an exported sandbox's, say) is this
+    shell's, and a profile tied to it would fail everywhere once that sandbox is gone. The
+    built-in sandbox (--sandbox, PSPACE_SANDBOX) is no address and never goes away.
+    """
     from pspace_py.settings import DEFAULT_API_URL, SANDBOX_URL_ALIAS
 
     if settings.sandbox:
         return SANDBOX_URL_ALIAS
-    if settings.api_url == DEFAULT_API_URL:
+    given = settings.api_url_source == "--api-url"
+    if not given and not settings.api_url_source.startswith("profile"):
         return None
-    return settings.api_url
+    return None if settings.api_url == DEFAULT_API_URL else settings.api_url
+
+
+def _say_the_url_is_not_kept(output: Output, settings: Settings, stored: str | None) -> None:
+    """A key checked against an API the environment chose: say the profile does not keep it."""
+    from pspace_py.settings import DEFAULT_API_URL
+
+    if stored is not None or settings.api_url_source in ("default", "--api-url"):
+        return
+    output.info(
+        f"Checked against {shown_url(settings)} (from {settings.api_url_source}); the profile "
+        f"does not keep that URL, so without {settings.api_url_source} it uses "
+        f"{DEFAULT_API_URL}. To keep it: pspace login --api-url URL."
+    )
 
 
 def _explain_what_is_used(output: Output, profile: str, default_profile: str, key: str) -> None:

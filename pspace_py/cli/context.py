@@ -264,7 +264,7 @@ def error_boundary(state: AppContext) -> Iterator[None]:
         if not isinstance(error, Exception):
             raise
         if is_expected(error):
-            message, hint = describe_error(error)
+            message, hint = describe_error(error, stored_url=_stored_url(state))
             _print_error(state, message, hint)
             raise typer.Exit(exit_code_for(error)) from None
         if state.options.debug:
@@ -277,6 +277,14 @@ def error_boundary(state: AppContext) -> Iterator[None]:
         raise typer.Exit(ExitCode.GENERAL) from None
     finally:
         state.close()
+
+
+def _stored_url(state: AppContext) -> str | None:
+    """The API URL of this run when a profile stores it (errors then say how to drop it)."""
+    settings = state._settings
+    if settings is None or settings.sandbox or not settings.api_url_source.startswith("profile"):
+        return None
+    return settings.api_url
 
 
 def _print_traceback(error: BaseException) -> None:
@@ -299,6 +307,9 @@ def _report_interrupt(state: AppContext, interrupt: KeyboardInterrupt) -> int:
 
     word, code = describe(interrupt)
     output = state.diagnostics()
+    if output.stderr_is_tty:
+        # The cursor may stand after a prompt or a "^C": the message gets a line of its own.
+        output.stderr.write("\n")
     operation = state.operation
     if isinstance(operation, str) and operation:
         output.error(

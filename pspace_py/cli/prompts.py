@@ -16,6 +16,21 @@ def can_prompt() -> bool:
         return False
 
 
+def ci_at_a_terminal() -> bool:
+    """CI is set although a person may be at the terminal: messages must not say "no terminal"."""
+    try:
+        return sys.stdin.isatty() and is_ci()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _not_confirmed(action: str) -> RefusedError:
+    how = "(nobody is asked while CI is set)" if ci_at_a_terminal() else "without a terminal"
+    return RefusedError(
+        f"Not confirmed: {action} needs confirmation.", hint=f"Pass --yes to go ahead {how}."
+    )
+
+
 def ask(prompt: str) -> str:
     """One line from the user; the prompt goes to stderr so stdout stays clean for data."""
     sys.stderr.write(prompt)
@@ -28,10 +43,7 @@ def confirm(question: str, *, yes: bool, action: str) -> None:
     if yes:
         return
     if not can_prompt():
-        raise RefusedError(
-            f"Not confirmed: {action} needs confirmation.",
-            hint="Pass --yes to go ahead without a terminal.",
-        )
+        raise _not_confirmed(action)
     if ask(f"{question} [y/N]: ").lower() not in {"y", "yes"}:
         raise RefusedError(f"Cancelled: {action} was not confirmed.")
 
@@ -41,10 +53,7 @@ def confirm_by_typing(expected: str, *, yes: bool, action: str, what: str) -> No
     if yes:
         return
     if not can_prompt():
-        raise RefusedError(
-            f"Not confirmed: {action} needs confirmation.",
-            hint="Pass --yes to go ahead without a terminal.",
-        )
+        raise _not_confirmed(action)
     answer = ask(f"Type {what} '{expected}' to confirm: ")
     if answer != expected:
         raise RefusedError(f"Cancelled: '{answer}' does not match '{expected}'.")

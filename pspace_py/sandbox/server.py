@@ -1,9 +1,10 @@
 """Serving the sandbox on loopback with waitress.
 
 `serve()` binds (port 0 = a free port), prints `PAPERSPACE_API_URL=http://127.0.0.1:PORT/v1`
-as its first line, answers until SIGINT or SIGTERM, then stops the threads and closes the state
-file. `SandboxServer` is the same thing as an object, for tests and fixtures that run it in a
-background thread. The command lines that call `serve()` are in `command.py`.
+as its first line (then the `export` lines a person pastes into another shell), answers until
+SIGINT or SIGTERM, then stops the threads and closes the state file. `SandboxServer` is the
+same thing as an object, for tests and fixtures that run it in a background thread. The
+command lines that call `serve()` are in `command.py`.
 
 Connection faults need the socket: a small waitress task subclass turns the app's
 `ConnectionDropError` into waitress's own `ClientDisconnected`, after which waitress closes the
@@ -33,6 +34,7 @@ from waitress.task import WSGITask
 from pspace_py import serve_flags
 from pspace_py.loopback import is_loopback_host
 from pspace_py.sandbox.faults import ConnectionDropError, FaultRule
+from pspace_py.sandbox.teams import DEFAULT_API_KEY
 from pspace_py.sandbox.wire import SLEEP_ENVIRON_KEY
 
 DEFAULT_HOST = serve_flags.DEFAULT_HOST
@@ -297,7 +299,12 @@ def serve(
             previous[signum] = signal.signal(signum, lambda *_: server.stop())
     stream = ready_stream if ready_stream is not None else sys.stdout
     try:
-        stream.write(f"PAPERSPACE_API_URL={server.url}\n")
+        stream.write(f"PAPERSPACE_API_URL={server.url}\n")  # the first line: scripts read it
+        stream.write(
+            "# To use it from another shell (the key is the sandbox's own):\n"
+            f"export PAPERSPACE_API_URL={server.url}\n"
+            f"export PAPERSPACE_API_KEY={DEFAULT_API_KEY}\n"
+        )
         stream.flush()
         server.run()
     finally:

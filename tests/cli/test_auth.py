@@ -119,6 +119,8 @@ def test_login_refuses_stdin_and_a_key_together(pspace: Any, config_file: Path) 
     assert not config_file.exists()
 
 
+# CliRunner's stdin is no terminal, so getpass reads it with echo (and says so).
+@pytest.mark.filterwarnings("ignore::getpass.GetPassWarning")
 def test_login_prompts_on_a_terminal_without_echo(
     pspace: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -135,6 +137,8 @@ def test_login_prompts_on_a_terminal_without_echo(
     assert stored == {"api_key": ALICE_KEY, "team": "alice", "api_url": LOOPBACK_URL}
 
 
+# CliRunner's stdin is no terminal, so getpass reads it with echo (and says so).
+@pytest.mark.filterwarnings("ignore::getpass.GetPassWarning")
 def test_login_with_an_empty_prompt_answer_stores_nothing(
     pspace: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

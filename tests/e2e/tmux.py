@@ -1,45 +1,92 @@
 """A real terminal for tests: a command run in a detached tmux pane of a given width.
 
-What a person sees (the terminal's own wrapping, colours stripped) comes back as text.
-Every step is bounded; the session is killed whatever happens.
+What a person sees (the terminal's own wrapping, colours stripped) comes back as text;
+keys can be typed into the pane (Ctrl-C at a prompt). Every step is bounded, and the
+session is killed whatever happens.
 """
 
 from __future__ import annotations
 
+import re
 import shlex
 import shutil
 import subprocess
+import time
 import uuid
 from collections.abc import Mapping, Sequence
+from types import TracebackType
 
 import pytest
 
 TMUX = shutil.which("tmux")
 needs_tmux = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+_EXIT = re.compile(r"\[exited (\d+)\]")
+
+
+class Terminal:
+    """``argv`` running in a ``columns``-wide tmux pane; its exit code is printed after it."""
+
+    def __init__(
+        self, argv: Sequence[str], *, columns: int, env: Mapping[str, str], timeout: float = 30.0
+    ) -> None:
+        assert TMUX is not None
+        self.timeout = timeout
+        self.session = f"pspace-test-{uuid.uuid4().hex[:8]}"
+        self.channel = f"{self.session}-done"
+        exports = " ".join(f"{name}={shlex.quote(value)}" for name, value in env.items())
+        # Only `env` reaches the command: the test process's COLUMNS must not decide the width.
+        script = (
+            f'env -i {exports} {shlex.join(argv)}; echo "[exited $?]"; '
+            f"{TMUX} wait-for -S {self.channel}; sleep 60"
+        )
+        self._tmux("new-session", "-d", "-s", self.session, "-x", str(columns), "-y", "400", script)
+
+    def __enter__(self) -> Terminal:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        assert TMUX is not None
+        subprocess.run([TMUX, "kill-session", "-t", self.session], capture_output=True, timeout=10)
+
+    def screen(self) -> str:
+        pane = self._tmux("capture-pane", "-p", "-t", self.session, "-S", "-", "-E", "-")
+        return "\n".join(line.rstrip() for line in pane.splitlines()).strip("\n") + "\n"
+
+    def wait_for(self, text: str) -> str:
+        """The screen once ``text`` is on it (fails after the timeout)."""
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared:\n{self.screen()}")
+
+    def press(self, *keys: str) -> None:
+        """tmux key names: ``C-c``, ``Enter``, or text."""
+        self._tmux("send-keys", "-t", self.session, *keys)
+
+    def finish(self) -> tuple[int, str]:
+        """(exit code, screen without the exit line) once the command has ended."""
+        assert TMUX is not None
+        subprocess.run(
+            [TMUX, "wait-for", self.channel], timeout=self.timeout, check=True, capture_output=True
+        )
+        screen = self.screen()
+        found = _EXIT.findall(screen)
+        assert found, screen
+        return int(found[-1]), _EXIT.sub("", screen).rstrip("\n") + "\n"
+
+    def _tmux(self, *args: str) -> str:
+        assert TMUX is not None
+        return subprocess.run(
+            [TMUX, *args], timeout=self.timeout, check=True, capture_output=True, text=True
+        ).stdout
 
 
 def run_in_terminal(
     argv: Sequence[str], *, columns: int, env: Mapping[str, str], timeout: float = 30.0
 ) -> str:
     """The pane's text after ``argv`` ran in a ``columns``-wide terminal (trailing blanks cut)."""
-    assert TMUX is not None
-    session = f"pspace-test-{uuid.uuid4().hex[:8]}"
-    channel = f"{session}-done"
-    exports = " ".join(f"{name}={shlex.quote(value)}" for name, value in env.items())
-    # Only `env` reaches the command: the test process's COLUMNS must not decide the width.
-    script = f"env -i {exports} {shlex.join(argv)}; {TMUX} wait-for -S {channel}; sleep 60"
-    bounded = {"timeout": timeout, "check": True, "capture_output": True}
-    subprocess.run(
-        [TMUX, "new-session", "-d", "-s", session, "-x", str(columns), "-y", "400", script],
-        **bounded,  # type: ignore[arg-type]
-    )
-    try:
-        subprocess.run([TMUX, "wait-for", channel], **bounded)  # type: ignore[arg-type]
-        pane = subprocess.run(
-            [TMUX, "capture-pane", "-p", "-t", session, "-S", "-", "-E", "-"],
-            text=True,
-            **bounded,  # type: ignore[arg-type]
-        ).stdout
-    finally:
-        subprocess.run([TMUX, "kill-session", "-t", session], capture_output=True, timeout=10)
-    return "\n".join(line.rstrip() for line in pane.splitlines()).strip("\n") + "\n"
+    with Terminal(argv, columns=columns, env=env, timeout=timeout) as terminal:
+        return terminal.finish()[1]

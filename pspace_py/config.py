@@ -45,7 +45,9 @@ PROFILE_SETTINGS = ("api_key", "api_url", "team", "retries", "http_timeout")
 MAX_RETRIES = 10
 _INT_SETTINGS = {"retries"}
 _FLOAT_SETTINGS = {"http_timeout"}
-_STRING_SETTINGS = {"api_key", "api_url", "team"}
+# key_url: where login checked the key, when that is not the profile's api_url (login's own
+# record, not a setting a user sets).
+_STRING_SETTINGS = {"api_key", "api_url", "team", "key_url"}
 _PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -139,20 +141,29 @@ def _bounded_repr(value: Any) -> str:
 
 
 def store_key(
-    config: ConfigFile, profile: str, *, api_key: str, team: str, api_url: str | None
+    config: ConfigFile,
+    profile: str,
+    *,
+    api_key: str,
+    team: str,
+    api_url: str | None,
+    key_url: str | None = None,
 ) -> None:
     """Keep a checked key with its team and API (None: the default API) in ``profile``.
 
-    The first profile stored becomes the default.
+    ``key_url``: the API the key was checked against when the profile does not use it
+    (``api_url`` None); the key is sent there only. The first profile stored becomes the
+    default.
     """
     had_default = config.default_profile in config.profiles
     entry = config.profiles.setdefault(profile, {})
     entry["api_key"] = api_key
     entry["team"] = team
-    if api_url is None:
-        entry.pop("api_url", None)
-    else:
-        entry["api_url"] = api_url
+    for name, value in (("api_url", api_url), ("key_url", key_url)):
+        if value is None:
+            entry.pop(name, None)
+        else:
+            entry[name] = value
     if not had_default:
         config.default_profile = profile
 

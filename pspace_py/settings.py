@@ -245,7 +245,13 @@ def _key_in(
         raw = stored_setting(config, profile_name, "api_key")
         if raw is None:
             return _NO_KEY
-        stored_for = stored_setting(config, profile_name, "api_url") or DEFAULT_API_URL
+        # The API the key was checked against: its own record when login did not keep that URL
+        # as the profile's (an exported PAPERSPACE_API_URL), else the profile's URL.
+        stored_for = (
+            stored_setting(config, profile_name, "key_url")
+            or stored_setting(config, profile_name, "api_url")
+            or DEFAULT_API_URL
+        )
         elsewhere = _belongs_elsewhere(source, stored_for, url)
         if elsewhere is not None:
             return elsewhere

@@ -81,8 +81,13 @@ def login(
     email = email_of(session)
     api_url_to_store = _api_url_to_store(settings)
 
+    # A URL the profile does not keep is still the only one its key goes to.
+    key_url = settings.api_url if api_url_to_store is None and _from_environment(settings) else None
+
     def store(editable: ConfigFile) -> str:
-        store_key(editable, profile, api_key=api_key, team=team, api_url=api_url_to_store)
+        store_key(
+            editable, profile, api_key=api_key, team=team, api_url=api_url_to_store, key_url=key_url
+        )
         return editable.default_profile
 
     default_profile = state.edit_config(store)
@@ -188,16 +193,23 @@ def _api_url_to_store(settings: Settings) -> str | None:
     return None if settings.api_url == DEFAULT_API_URL else settings.api_url
 
 
+def _from_environment(settings: Settings) -> bool:
+    return settings.api_url_source not in ("default", "--api-url", "--sandbox") and not (
+        settings.api_url_source.startswith("profile")
+    )
+
+
 def _say_the_url_is_not_kept(output: Output, settings: Settings, stored: str | None) -> None:
     """A key checked against an API the environment chose: say the profile does not keep it."""
     from pspace_py.settings import DEFAULT_API_URL
 
-    if stored is not None or settings.api_url_source in ("default", "--api-url"):
+    if stored is not None or not _from_environment(settings):
         return
+    source = settings.api_url_source
     output.info(
-        f"Checked against {shown_url(settings)} (from {settings.api_url_source}); the profile "
-        f"does not keep that URL, so without {settings.api_url_source} it uses "
-        f"{DEFAULT_API_URL}. To keep it: pspace login --api-url URL."
+        f"The key was checked against {shown_url(settings)} (from {source}) and goes only there; "
+        f"the profile does not keep that URL: without {source}, pspace uses {DEFAULT_API_URL}. "
+        "To keep it: pspace login --api-url URL."
     )
 
 

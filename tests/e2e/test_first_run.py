@@ -114,24 +114,29 @@ def test_login_with_an_exported_sandbox_url_leaves_the_profile_on_the_default_ap
     sandboxes: Callable[..., ServedSandbox], home: Path, proxy: RefusingProxy
 ) -> None:
     server = sandboxes()
-    login = run_pspace(
-        "login",
-        "--with-key-stdin",
-        env=pspace_env(home, server.url, api_key=None),
-        input=SANDBOX_KEY,
-    )
+    exported = pspace_env(home, server.url, api_key=None)
+    login = run_pspace("login", "--with-key-stdin", env=exported, input=SANDBOX_KEY)
     assert login.code == 0, login.stderr
     profile = config_of(home)["profiles"]["default"]  # type: ignore[index]
     assert "api_url" not in profile
-    assert "PAPERSPACE_API_URL" in login.stderr  # it says the URL was not remembered
+    assert "PAPERSPACE_API_URL" in login.stderr  # it says the URL was not kept
+    # In that shell the key works: it goes to the API it was checked against ...
+    assert run_pspace("machine", "list", "-q", env=exported).code == 0
     server.stop()
 
     whoami = run_pspace("whoami", env=offline(home, proxy))
 
-    assert "127.0.0.1" not in whoami.stdout + whoami.stderr
-    assert f"{DEFAULT_URL} (default)" in whoami.stdout
-    assert "profile 'default'" in whoami.stdout
+    # ... and nowhere else: once the sandbox is gone, nothing waits on its address, and the
+    # sandbox's key is not sent to Paperspace.
+    assert "Cannot connect" not in whoami.stderr
+    assert whoami.code == 3
+    assert whoami.stderr.startswith(f"Error: Not logged in to {DEFAULT_URL}:")
+    assert "pspace login" in whoami.stderr
+    assert proxy.targets == []
+    real = run_pspace("login", "--api-key", "a-real-key", env=offline(home, proxy))
+    assert real.code == 6  # checked against Paperspace (through the refusing proxy) ...
     assert any("api.paperspace.com:443" in target for target in proxy.targets), proxy.targets
+    assert "127.0.0.1" not in real.stderr  # ... not against the stopped sandbox
 
 
 def test_login_with_api_url_remembers_it_and_a_dead_one_is_named_with_the_fix(

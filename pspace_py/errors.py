@@ -121,6 +121,11 @@ API_ERRORS: tuple[tuple[type[api_errors.ApiError], ExitCode, str | None], ...] =
         "Check the network and the API URL ('pspace whoami'), then try again.",
     ),
     (
+        api_errors.RequestNotSentError,
+        ExitCode.USAGE,
+        "Check the IDs, names and values given.",
+    ),
+    (
         api_errors.AmbiguousResultError,
         ExitCode.UNREACHABLE,
         "Check what exists with a list command before trying again.",

@@ -231,6 +231,23 @@ class _Wait:
         )
 
 
+def unconfirmed(
+    done: str, machine_id: str, wanted: Collection[str], error: ApiError
+) -> WaitTimeoutError:
+    """A change the API accepted whose wait then failed (the API erring, not the change).
+
+    Exit 7, as a wait that ran out of time: the change goes on server-side, so nothing says
+    to send it again (for a create, that would be a second billed machine).
+    """
+    state = sorted(wanted)[0]
+    return WaitTimeoutError(
+        f"{done}, but waiting for it to be {' or '.join(sorted(wanted))} failed: "
+        f"{_last_answer(error)}.",
+        hint=f"It goes on server-side: do not send it again. Wait with 'pspace machine wait "
+        f"{machine_id} --state {state}', or see it with 'pspace machine get {machine_id}'.",
+    )
+
+
 def _last_answer(error: ApiError) -> str:
     """What the last request got, for a wait that ran out of time."""
     text = error.message.rstrip(".")

@@ -26,6 +26,7 @@ from pspace_py.api.errors import (
     AmbiguousResultError,
     ApiError,
     ApiUnreachableError,
+    RequestNotSentError,
     request_label,
 )
 from pspace_py.redact import register_secret
@@ -225,14 +226,19 @@ class ApiClient:
                 method=method,
                 path=path,
             )
-        request = self._http.build_request(
-            method,
-            relative,
-            params=query or None,
-            content=content,
-            headers=headers,
-            timeout=httpx.Timeout(seconds, connect=min(CONNECT_TIMEOUT, seconds)),
-        )
+        try:
+            request = self._http.build_request(
+                method,
+                relative,
+                params=query or None,
+                content=content,
+                headers=headers,
+                timeout=httpx.Timeout(seconds, connect=min(CONNECT_TIMEOUT, seconds)),
+            )
+        except httpx.InvalidURL as error:  # e.g. a 100 KB name in the path: never sent
+            raise RequestNotSentError(
+                f"Cannot send {what}: {_describe(error)}.", method=method, path=path
+            ) from None
         log_request(request, content)
         started = time.monotonic()
         within = (

@@ -95,6 +95,10 @@ class ApiUnreachableError(ApiError):
         self.not_sent = not_sent
 
 
+class RequestNotSentError(ApiError):
+    """The request could not be made from what was given (a URL too long, say): never sent."""
+
+
 class AmbiguousResultError(ApiError):
     """A non-idempotent request failed in a way that leaves its effect unknown.
 

@@ -151,9 +151,12 @@ def _not_found(name: str, cause: ApiError) -> str:
             f"The API accepted creating machine '{name}' but its answer could not be read "
             f"({_text(cause)}), and no machine with that name shows yet; look again in a minute."
         )
+    # A 500, 502 or 504 is what a gateway says when the backend is slow: it may be creating the
+    # machine still, so nothing here says it was not made (a retry would make a second).
     return (
         f"Creating machine '{name}' failed ({_text(cause)}) and no machine with that name "
-        "exists, so it was not created."
+        "shows yet; after a server error the API may still be creating it, so look again in a "
+        "minute before creating another."
     )
 
 

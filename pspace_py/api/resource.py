@@ -14,8 +14,14 @@ if TYPE_CHECKING:
 
 
 def segment(value: str) -> str:
-    """A path segment: IDs are user input, so they are quoted, never trusted."""
-    return quote(value, safe="")
+    """A path segment: IDs are user input, so they are quoted, never trusted.
+
+    ``/`` is quoted like everything else, and so are the dots of a ``.`` or ``..`` segment,
+    which URL resolution would otherwise remove, taking the path up a level (``machine-event
+    get ..`` would ask for ``/v1``).
+    """
+    quoted = quote(value, safe="")
+    return quoted.replace(".", "%2E") if quoted in (".", "..") else quoted
 
 
 def list_query(

@@ -20,6 +20,8 @@ from pspace_py.api.resource import ResourceApi
 from pspace_py.errors import NotFoundError, UsageError
 
 _MAX_CANDIDATES_SHOWN = 10
+# IDs are a dozen characters and names at most 255: a longer reference names nothing.
+MAX_REFERENCE = 1024
 # Paperspace machine IDs: "ps" and lowercase letters and digits ("psx3k9a1", "psm9u09bwu5i").
 _MACHINE_ID = re.compile(r"ps[a-z0-9]{6,30}")
 
@@ -42,6 +44,12 @@ def resolve(
     ref = ref.strip()
     if not ref:
         raise UsageError(f"An empty {api.noun} reference was given.")
+    if len(ref) > MAX_REFERENCE:
+        raise UsageError(
+            f"The {api.noun} reference given is {len(ref)} characters long; no {api.noun} has "
+            "an ID or name that long.",
+            hint=f"Give its ID or exact name (see '{list_command}').",
+        )
     try:
         return api.get(ref)
     except ApiNotFoundError:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pspace_py.output.columns import Column, columns_for_fields
-from pspace_py.output.format import MISSING, one_line, pick, sanitize
+from pspace_py.output.format import MISSING, bounded, one_line, pick, sanitize
 
 if TYPE_CHECKING:
     from pspace_py.output.results import ItemResult
@@ -268,7 +268,7 @@ class Output:
     def _diagnostic(self, message: str, style: str | None = None) -> None:
         from pspace_py.redact import redact
 
-        text = one_line(redact(message))
+        text = bounded(one_line(redact(message)))
         if self.stderr_is_tty:
             text = _wrapped(text)
             if style and not self._no_color:

@@ -30,6 +30,21 @@ def sanitize(text: str) -> str:
     return _CONTROL_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+# A word (a run of non-spaces) longer than this is shown cut, with its length: what the user
+# typed or the API sent can be any size, and a message or a cell must stay readable.
+LONGEST_WORD = 300
+_KEPT = 100
+_LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1},}}")
+
+
+def bounded(text: str) -> str:
+    """``text`` with every word longer than :data:`LONGEST_WORD` cut (``aaaa...(100000
+    characters)``), for people: JSON and ``-q`` IDs are never cut."""
+    if len(text) <= LONGEST_WORD:
+        return text
+    return _LONG_WORD.sub(lambda m: f"{m.group()[:_KEPT]}...({len(m.group())} characters)", text)
+
+
 def one_line(text: str) -> str:
     """:func:`sanitize`, and newlines and tabs shown escaped too: for one table cell."""
     return sanitize(text).translate(_LINE_BREAKS)
@@ -76,14 +91,14 @@ def format_value(value: Any) -> str:
     if isinstance(value, str):
         if _ISO_DATETIME.match(value):
             return format_datetime(value)
-        return one_line(value)
+        return bounded(one_line(value))
     if isinstance(value, list):
         return ", ".join(format_value(item) for item in value) if value else MISSING
     if isinstance(value, dict):
         import json
 
         return sanitize(json.dumps(value, separators=(",", ":")))
-    return one_line(str(value))
+    return bounded(one_line(str(value)))
 
 
 def pick(obj: Any, path: str, default: Any = None) -> Any:

@@ -245,7 +245,7 @@ def test_ambiguous_create_with_nothing_found_says_so() -> None:
         return ok({"items": [], "hasMore": False, "nextPage": None})
 
     recorder = Recorder(answer)
-    with pytest.raises(errors.AmbiguousResultError, match="was not created"):
+    with pytest.raises(errors.AmbiguousResultError, match="may still be creating it"):
         MachinesApi(client_for(recorder)).create({"name": "web"})
     assert [r.method for r in recorder.requests] == ["POST", "GET"]
 

@@ -85,7 +85,7 @@ def run_action(
     ``on_sent`` hears the API's answer as soon as it comes (a Ctrl-C then names its event).
     """
     from pspace_py.api.decode import AsyncResult
-    from pspace_py.api.errors import BadRequestError, ConflictError
+    from pspace_py.api.errors import ApiError, BadRequestError, ConflictError
     from pspace_py.api.machines import MachinesApi
 
     machines = MachinesApi(client)
@@ -119,7 +119,13 @@ def run_action(
         on_sent(result)
         if not wait:
             return Done(result)
-        return Done(_wait_for(client, result, action, timeout, on_progress), waited=True)
+        try:
+            return Done(_wait_for(client, result, action, timeout, on_progress), waited=True)
+        except ApiError as error:  # accepted, then the API failed the wait: not "try again"
+            from pspace_py.waiting import unconfirmed
+
+            done = f"Machine {machine_id} ({machine.get('name')}): {action.verb} was accepted"
+            raise unconfirmed(done, machine_id, action.wanted, error) from None
     raise RefusedError(
         f"Machine {machine_id} kept changing state; it was not sent to {action.verb}.",
         hint=f"See 'pspace machine get {machine_id}' and try again.",

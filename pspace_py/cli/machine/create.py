@@ -221,7 +221,10 @@ def create(
     timeout: float | None,
 ) -> None:
     """Send the create (after the network it needs), reconciling an unknown outcome by name."""
+    from pspace_py.api.errors import ApiError
     from pspace_py.api.machines import MachinesApi
+    from pspace_py.errors import PspaceError
+    from pspace_py.waiting import unconfirmed
 
     if plan.creates_network and plan.network is not None and plan.region is not None:
         body = {**body, "networkId": create_network_for(state, out, plan)}
@@ -240,9 +243,17 @@ def create(
     if wait:
         wanted = {"off"} if body.get("startOnCreate") is False else {"ready"}
         event_id = result.event.get("id") if result.event else None
-        waited = wait_until(
-            state, out, str(machine["id"]), wanted, event_id=event_id, timeout=timeout
-        )
+        try:
+            waited = wait_until(
+                state, out, str(machine["id"]), wanted, event_id=event_id, timeout=timeout
+            )
+        except (ApiError, PspaceError) as error:
+            # Created, whatever the wait says: the machine is named (-q: its ID on stdout).
+            show_async_result(state, out, result, "created, not seen ready")
+            if isinstance(error, ApiError):
+                done = f"Machine {machine.get('id')} ({request.name}) was created"
+                raise unconfirmed(done, str(machine["id"]), wanted, error) from None
+            raise
         if waited.machine is not None:
             result = type(result)(waited.machine, waited.event or result.event, result.reconciled)
     state.operation = None

@@ -223,6 +223,8 @@ def _price(text: str | None) -> Decimal | None:
         value = Decimal(text.strip().lstrip("$"))
     except InvalidOperation:
         raise UsageError(f"--max-price must be an amount in USD, not '{text}'.") from None
+    if not value.is_finite():  # nan would compare as nothing; inf is no limit at all
+        raise UsageError(f"--max-price must be a finite amount in USD, not '{text}'.")
     if value < 0:
         raise UsageError("--max-price must not be negative.")
     return value

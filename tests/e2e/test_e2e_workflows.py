@@ -214,8 +214,11 @@ def test_an_event_that_ends_in_error(pspace: Pspace, sandbox: ServedSandbox) -> 
     sandbox.fail_event("create", "No capacity for C5 in NY2 right now")
     result = pspace(*CREATE, "-n", "unlucky", "--wait", "-q")
     assert result.code == 8
-    assert result.stdout == ""
-    assert ": create failed: No capacity for C5 in NY2 right now." in result.error_line
+    # The machine the failed create left is named: its ID, as -q gives it (issue 16 item 2).
+    [machine_id] = result.lines
+    assert f"Machine {machine_id}: create failed: No capacity for C5 in NY2 right now." in (
+        result.error_line
+    )
     event_id = re.search(r"'pspace machine-event get ([^']+)'", result.error_line)
     assert event_id is not None, result.error_line
     event = ok(pspace("machine-event", "get", event_id.group(1), "--json")).json()

@@ -116,9 +116,10 @@ def test_polls_that_keep_failing_end_the_wait_too(cli: Cli, sandbox: SandboxApp)
     assert cli("machine", "stop", machine_id).exit_code == 0
     arm(sandbox, "machines-get:status=503,times=0")
     run = cli("machine", "start", machine_id, "--wait", env=FAST_POLLS)
-    assert run.exit_code == 6
+    # The start was accepted; the wait could not see it through: exit 7, "do not send it again".
+    assert run.exit_code == 7
     assert len(run.sleeps) == 3  # one poll's retries, then the wait stops
-    assert_one_error_line(run, "HTTP 503")
+    assert_one_error_line(run, "HTTP 503", f"Machine {machine_id}", "start was accepted")
 
 
 @pytest.mark.parametrize("value", ["nan", "inf"])

@@ -124,7 +124,9 @@ def run_action(
         except ApiError as error:  # accepted, then the API failed the wait: not "try again"
             from pspace_py.waiting import unconfirmed
 
-            done = f"Machine {machine_id} ({machine.get('name')}): {action.verb} was accepted"
+            name = result.resource.get("name") or machine.get("name")
+            label = f"Machine {machine_id}" + (f" ({name})" if name else "")
+            done = f"{label}: {action.verb} was accepted"
             raise unconfirmed(done, machine_id, action.wanted, error) from None
     raise RefusedError(
         f"Machine {machine_id} kept changing state; it was not sent to {action.verb}.",

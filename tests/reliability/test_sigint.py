@@ -1,4 +1,4 @@
-"""Ctrl-C: SIGINT to the installed `pspace` (a real process) against a served sandbox.
+"""Ctrl-C: SIGINT (and SIGTERM alike) to the installed `pspace` against a served sandbox.
 
 During a request (a latency fault holds it in flight), during a retry's wait, and during
 `--wait`: exit 130 at once, no traceback, one message naming what may still be running (with
@@ -40,6 +40,11 @@ from tests.reliability.helpers import (
 
 # From SIGINT to exit: Python's handler, one message, closing the client. Generous for CI.
 PROMPT_EXIT = 3.0
+# SIGTERM (what CI sends to cancel a job) is reported as Ctrl-C is (issue 16 item 12).
+SIGNALS = {
+    "SIGINT": (signal.SIGINT, 130, "Interrupted"),
+    "SIGTERM": (signal.SIGTERM, 143, "Terminated"),
+}
 
 
 @pytest.fixture
@@ -51,10 +56,12 @@ def config_file(isolated_env: Path) -> tuple[Path, bytes, int]:
     return path, path.read_bytes(), path.stat().st_mode
 
 
-def interrupt(process: subprocess.Popen[str]) -> tuple[int, str, str, float]:
-    """SIGINT now; (exit code, stdout, stderr, seconds until it exited)."""
+def interrupt(
+    process: subprocess.Popen[str], signum: int = signal.SIGINT
+) -> tuple[int, str, str, float]:
+    """SIGINT (or ``signum``) now; (exit code, stdout, stderr, seconds until it exited)."""
     sent = time.monotonic()
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     try:
         stdout, stderr = process.communicate(timeout=15)
     finally:
@@ -64,12 +71,13 @@ def interrupt(process: subprocess.Popen[str]) -> tuple[int, str, str, float]:
     return process.returncode, stdout, stderr, time.monotonic() - sent
 
 
-def assert_interrupted(stderr: str, *fragments: str) -> str:
+def assert_interrupted(stderr: str, *fragments: str, word: str = "Interrupted") -> str:
+    """One error line, "Error: Interrupted." (or ``word``: "Terminated") and ``fragments``."""
     assert TRACEBACK not in stderr
     assert "KeyboardInterrupt" not in stderr
     errors = [line for line in stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1, stderr
-    assert errors[0].startswith("Error: Interrupted."), stderr
+    assert errors[0].startswith(f"Error: {word}."), stderr
     for fragment in fragments:
         assert fragment in errors[0], errors[0]
     return errors[0]
@@ -89,18 +97,22 @@ def ready_machine(app: SandboxApp, **overrides: Any) -> dict[str, Any]:
         return MachinesApi(client).create({**MACHINE, **overrides}).resource
 
 
-def test_during_a_create_request(config_file: tuple[Path, bytes, int]) -> None:
+@pytest.mark.parametrize("name", SIGNALS)
+def test_during_a_create_request(config_file: tuple[Path, bytes, int], name: str) -> None:
+    signum, exit_code, word = SIGNALS[name]
     with served_sandbox(instant=True, seed=11) as served:
         arm(served.app, "machines-create:latency=60000")
         process = spawn(create_args("sigint-1", "--yes"), subprocess_env(served.url))
         try:
             assert served.gate.entered.wait(20), "the create never reached the sandbox"
         finally:
-            code, stdout, stderr, took = interrupt(process)
-    assert code == 130
+            code, stdout, stderr, took = interrupt(process, signum)
+    assert code == exit_code
     assert took < PROMPT_EXIT
     assert stdout == ""
-    assert_interrupted(stderr, "creating machine 'sigint-1'", "may still be in progress")
+    assert_interrupted(
+        stderr, "creating machine 'sigint-1' may still be in progress on the server", word=word
+    )
     assert_untouched(config_file)
 
 
@@ -121,9 +133,11 @@ def test_during_a_stop_request_the_message_names_the_machine(
     assert_untouched(config_file)
 
 
+@pytest.mark.parametrize("name", SIGNALS)
 def test_during_a_retry_wait_no_further_attempt_is_made(
-    config_file: tuple[Path, bytes, int],
+    config_file: tuple[Path, bytes, int], name: str
 ) -> None:
+    signum, exit_code, word = SIGNALS[name]
     with served_sandbox(instant=True, seed=13) as served:
         # Retry-After 20 s (the cap): the process is sleeping before its second attempt.
         arm(served.app, "machines-list:status=503,retry-after=20,times=0")
@@ -132,13 +146,13 @@ def test_during_a_retry_wait_no_further_attempt_is_made(
             wait_until(lambda: len(attempts(served.app, "machines-list")) == 1, timeout=20)
             time.sleep(0.2)
         finally:
-            code, stdout, stderr, took = interrupt(process)
+            code, stdout, stderr, took = interrupt(process, signum)
         time.sleep(0.2)
         assert len(attempts(served.app, "machines-list")) == 1
-    assert code == 130
+    assert code == exit_code
     assert took < PROMPT_EXIT
     assert stdout == ""
-    assert_interrupted(stderr)
+    assert assert_interrupted(stderr, word=word) == f"Error: {word}."
     assert_untouched(config_file)
 
 

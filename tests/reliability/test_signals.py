@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -20,10 +19,7 @@ import pytest
 from pspace_py.api.machines import MachinesApi
 from tests.reliability.helpers import (
     PSPACE,
-    TRACEBACK,
     arm,
-    attempts,
-    create_args,
     sandbox_client,
     served_sandbox,
     spawn,
@@ -32,77 +28,16 @@ from tests.reliability.helpers import (
 )
 from tests.reliability.test_sigint import (
     PROMPT_EXIT,
+    SIGNALS,
+    assert_interrupted,
     assert_untouched,
     config_file,  # noqa: F401 - a fixture
+    interrupt,
     ready_machine,
 )
 
-SIGNALS = {
-    "SIGINT": (signal.SIGINT, 130, "Interrupted"),
-    "SIGTERM": (signal.SIGTERM, 143, "Terminated"),
-}
-
-
-def send(process: subprocess.Popen[str], signum: int) -> tuple[int, str, str, float]:
-    """Send ``signum`` now; (exit code, stdout, stderr, seconds until it exited)."""
-    sent = time.monotonic()
-    process.send_signal(signum)
-    try:
-        stdout, stderr = process.communicate(timeout=15)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    return process.returncode, stdout, stderr, time.monotonic() - sent
-
-
-def the_error_line(stderr: str, word: str) -> str:
-    assert TRACEBACK not in stderr
-    errors = [line for line in stderr.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1, stderr
-    assert errors[0].startswith(f"Error: {word}."), stderr
-    return errors[0]
-
-
-# -- item 12: SIGTERM is Ctrl-C's twin ------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", SIGNALS)
-def test_a_signal_during_a_create_names_the_machine_that_may_be_created(
-    config_file: tuple[Path, bytes, int],  # noqa: F811 - the fixture
-    name: str,
-) -> None:
-    signum, code, word = SIGNALS[name]
-    with served_sandbox(instant=True, seed=51) as served:
-        arm(served.app, "machines-create:latency=60000")
-        process = spawn(create_args("sig-create", "--yes"), subprocess_env(served.url))
-        try:
-            assert served.gate.entered.wait(20), "the create never reached the sandbox"
-        finally:
-            exit_code, stdout, stderr, took = send(process, signum)
-    assert exit_code == code
-    assert took < PROMPT_EXIT
-    assert stdout == ""
-    line = the_error_line(stderr, word)
-    assert "creating machine 'sig-create' may still be in progress on the server" in line
-    assert_untouched(config_file)
-
-
-@pytest.mark.parametrize("name", SIGNALS)
-def test_a_signal_during_a_retry_wait_makes_no_further_attempt(name: str) -> None:
-    signum, code, word = SIGNALS[name]
-    with served_sandbox(instant=True, seed=52) as served:
-        arm(served.app, "machines-list:status=503,retry-after=20,times=0")
-        process = spawn(["machine", "list"], subprocess_env(served.url))
-        try:
-            wait_until(lambda: len(attempts(served.app, "machines-list")) == 1, timeout=20)
-            time.sleep(0.2)
-        finally:
-            exit_code, _, stderr, took = send(process, signum)
-        assert len(attempts(served.app, "machines-list")) == 1
-    assert exit_code == code
-    assert took < PROMPT_EXIT
-    assert the_error_line(stderr, word) == f"Error: {word}."
+# -- item 12: SIGTERM is Ctrl-C's twin: tests/reliability/test_sigint.py runs its create and
+# retry-wait cases with both signals.
 
 
 # -- item 13: no traceback, however early the signal comes ----------------------------------
@@ -132,11 +67,11 @@ def test_a_signal_in_the_first_tenth_of_a_second_never_shows_a_traceback(
             env=env,
         )
         time.sleep(step * 0.005)
-        exit_code, _, stderr, _ = send(process, signum)
+        exit_code, _, stderr, _ = interrupt(process, signum)
         delay = f"{name} after {step * 5} ms"
         assert not OUR_FRAME.search(stderr), f"{delay}:\n{stderr}"
         if exit_code == code:
-            the_error_line(stderr, word)
+            assert_interrupted(stderr, word=word)
             reported += 1
         else:
             # Before pspace's first line runs (the interpreter starting, its site packages),
@@ -167,7 +102,7 @@ def test_an_interrupted_bulk_stop_says_what_was_done_in_progress_and_never_sent(
             wait_until(lambda: served.gate.count == 2, timeout=20)
             time.sleep(0.3)  # the two answered stops are counted as done by now
         finally:
-            exit_code, stdout, stderr, took = send(process, signum)
+            exit_code, stdout, stderr, took = interrupt(process, signum)
         with sandbox_client(served.app) as client:
             states = {
                 machine_id: MachinesApi(client).get(machine_id)["state"] for machine_id in ids
@@ -175,7 +110,7 @@ def test_an_interrupted_bulk_stop_says_what_was_done_in_progress_and_never_sent(
     assert exit_code == code
     assert took < PROMPT_EXIT
     assert stdout == ""
-    line = the_error_line(stderr, word)
+    line = assert_interrupted(stderr, word=word)
     groups = dict(
         re.findall(
             r"(\d+ (?:done|in progress \(may still change on the server\)|never sent)): ([^;.]+)",

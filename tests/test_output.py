@@ -330,8 +330,14 @@ def test_commands_say_what_happened_and_never_ask_the_mode() -> None:
     assert readers == []
 
 
-def test_a_json_page_is_written_item_by_item() -> None:
-    out, stdout, _ = make(json_mode=True)
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_json_page_is_written_item_by_item_to_a_terminal() -> None:
+    stdout = Terminal()
+    out = Output(json_mode=True, stdout=stdout, stderr=io.StringIO())
     seen_before_next: list[str] = []
 
     def pages() -> Iterator[dict[str, str]]:

@@ -185,3 +185,46 @@ def test_a_streamed_page_is_the_whole_envelope_dumped(
     count = write_page(stdout, iter(items), has_more=has_more, next_page=next_page, keys=keys)
     assert count == len(items)
     assert stdout.getvalue() == reference({key: envelope[key] for key in keys}) + "\n"
+
+
+class CountingRaw(io.RawIOBase):
+    """What stdout's buffer is under PYTHONUNBUFFERED: every write is a system call."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.calls = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.calls += 1
+        self.data += data
+        return len(data)
+
+
+def test_a_long_list_is_written_in_blocks_even_to_an_unbuffered_stdout() -> None:
+    raw = CountingRaw()
+    # TextIOWrapper over a raw stream with write_through: what python -u gives as sys.stdout.
+    stdout = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)  # type: ignore[arg-type]
+    items = [{"id": f"ps{n:06d}", "name": "x" * 100} for n in range(5000)]
+
+    count = write_page(stdout, iter(items), has_more=False, next_page=None)
+
+    assert count == 5000
+    assert json.loads(bytes(raw.data)) == {"hasMore": False, "items": items, "nextPage": None}
+    assert len(raw.data) > 500_000
+    assert raw.calls <= len(raw.data) // 32_000 + 2  # blocks of tens of kilobytes, not items
+
+
+def test_what_was_encoded_is_written_when_the_items_fail_midway() -> None:
+    raw = io.BytesIO()
+    stdout = io.TextIOWrapper(raw, encoding="utf-8")
+
+    def items() -> Any:
+        yield {"n": 1}
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_page(stdout, items(), has_more=False, next_page=None)
+    assert raw.getvalue() == b'{\n  "hasMore": false,\n  "items": [\n    {\n      "n": 1\n    }'

@@ -8,8 +8,9 @@ type) goes through ``json.dumps`` instead, so its output and its errors are the 
 there. DEL and the C1 controls are written as ``\\u`` escapes: JSON allows them raw in a
 string, but a terminal acts on them (U+009B starts an escape sequence).
 
-A list is encoded and written item by item, so a list of any length costs the memory of
-one item. docs/performance.md has the measurement against the standard library.
+A list is encoded item by item and written in blocks of 64 KiB (to a terminal, item by item),
+so a list of any length costs the memory of one block. docs/performance.md has the
+measurement against the standard library.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ import orjson
 _OPTIONS = orjson.OPT_INDENT_2
 # DEL is one byte in UTF-8; U+0080..U+009F are C2 80..C2 9F.
 _TERMINAL_ACTS_ON = re.compile(rb"\x7f|\xc2[\x80-\x9f]")
+# Encoded items are written in blocks of about this size (to a terminal: one by one): stdout's
+# own buffer cannot be relied on (under PYTHONUNBUFFERED, common in containers, every write is
+# a system call).
+_BLOCK_BYTES = 64 * 1024
 
 
 def encode(obj: Any, indent: bytes = b"") -> bytes:
@@ -65,32 +70,68 @@ def _finite(obj: Any) -> Any:
     return obj
 
 
-def _bytes_writer(stream: TextIO) -> tuple[Callable[[bytes], Any], Callable[[], None]]:
-    """Write and flush UTF-8 bytes to ``stream``: to its binary buffer, after what was written
-    as text, or (a text-only stream) as text."""
-    buffer = getattr(stream, "buffer", None)
-    if buffer is None:
-        return (lambda data: stream.write(data.decode())), stream.flush
-    stream.flush()
-    return buffer.write, buffer.flush
+class _BlockWriter:
+    """UTF-8 bytes to ``stream`` in blocks: to its binary buffer, after what was already
+    written to it as text, or (a text-only stream) as text."""
+
+    def __init__(self, stream: TextIO) -> None:
+        buffer = getattr(stream, "buffer", None)
+        self._write: Callable[[bytes], Any]
+        if buffer is None:
+            self._write, self._flush = (lambda data: stream.write(data.decode())), stream.flush
+        else:
+            stream.flush()
+            self._write, self._flush = buffer.write, buffer.flush
+        self._parts: list[bytes] = []
+        self._size = 0
+        # Someone watching a terminal sees each item as it comes.
+        self._block = 1 if _isatty(stream) else _BLOCK_BYTES
+
+    def write(self, data: bytes) -> None:
+        self._parts.append(data)
+        self._size += len(data)
+        if self._size >= self._block:
+            self._write_block()
+
+    def _write_block(self) -> None:
+        if self._parts:
+            self._write(b"".join(self._parts))
+            self._parts.clear()
+            self._size = 0
+            if self._block == 1:
+                self._flush()
+
+    def close(self) -> None:
+        """Write what is pending (also when the items failed midway) and flush."""
+        self._write_block()
+        self._flush()
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def write_value(stream: TextIO, obj: Any) -> None:
     """``obj`` as indented JSON and a newline."""
-    write, flush = _bytes_writer(stream)
-    write(encode(obj) + b"\n")
-    flush()
+    out = _BlockWriter(stream)
+    out.write(encode(obj) + b"\n")
+    out.close()
 
 
 def write_array(stream: TextIO, items: Iterable[Any]) -> int:
     """A JSON array written item by item as ``items`` yields them; returns how many."""
-    write, flush = _bytes_writer(stream)
+    out = _BlockWriter(stream)
     count = 0
-    for item in items:
-        write((b",\n  " if count else b"[\n  ") + encode(item, b"  "))
-        count += 1
-    write(b"\n]\n" if count else b"[]\n")
-    flush()
+    try:
+        for item in items:
+            out.write((b",\n  " if count else b"[\n  ") + encode(item, b"  "))
+            count += 1
+        out.write(b"\n]\n" if count else b"[]\n")
+    finally:
+        out.close()
     return count
 
 
@@ -105,17 +146,19 @@ def write_page(
     """A list envelope ``{"hasMore", "items", "nextPage"}`` in the order ``keys`` gives, the
     items written one by one as they arrive; returns how many."""
     values = {"hasMore": has_more, "nextPage": next_page}
-    write, flush = _bytes_writer(stream)
+    out = _BlockWriter(stream)
     count = 0
-    for position, key in enumerate(keys):
-        write((b",\n  " if position else b"{\n  ") + orjson.dumps(key) + b": ")
-        if key != "items":
-            write(encode(values[key], b"  "))
-            continue
-        for item in items:
-            write((b",\n    " if count else b"[\n    ") + encode(item, b"    "))
-            count += 1
-        write(b"\n  ]" if count else b"[]")
-    write(b"\n}\n")
-    flush()
+    try:
+        for position, key in enumerate(keys):
+            out.write((b",\n  " if position else b"{\n  ") + orjson.dumps(key) + b": ")
+            if key != "items":
+                out.write(encode(values[key], b"  "))
+                continue
+            for item in items:
+                out.write((b",\n    " if count else b"[\n    ") + encode(item, b"    "))
+                count += 1
+            out.write(b"\n  ]" if count else b"[]")
+        out.write(b"\n}\n")
+    finally:
+        out.close()
     return count

@@ -137,6 +137,7 @@ MACHINE_MODULES = tuple(
         (["machine", "list", "--help"], {"pspace_py.cli.machine.info"}),
         (["machine", "wait", "--help"], {"pspace_py.cli.machine.wait"}),
         (["machine", "ssh", "--help"], {"pspace_py.cli.machine.ssh"}),
+        (["machine", "stop", "--help"], {"pspace_py.cli.machine.power"}),
     ],
 )
 def test_the_machine_group_imports_only_the_command_used(

@@ -7,7 +7,6 @@ import json
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from pspace_py.catalog.models import (
 )
 
 OVERRIDE_FILE_NAME = "catalog.toml"
-_DATA_PACKAGE = "pspace_py.data"
+_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 _DATA_FILE = "catalog.json"
 
 
@@ -46,7 +45,9 @@ def load_catalog(config_dir: Path | None = None) -> Catalog:
 @lru_cache(maxsize=1)
 def bundled_catalog() -> Catalog:
     """The catalog shipped in the package (parsed once per process)."""
-    text = resources.files(_DATA_PACKAGE).joinpath(_DATA_FILE).read_text(encoding="utf-8")
+    # Next to the package's modules, as a wheel installs it (importlib.resources would load its
+    # zip readers first: ~1 ms of every command that shows a price).
+    text = (_DATA_DIR / _DATA_FILE).read_text(encoding="utf-8")
     return catalog_from_json(json.loads(text))
 
 

@@ -180,7 +180,7 @@ def _override_machine_type(
     folded = label.casefold()
     existing = next((t for t in machine_types if t.label.casefold() == folded), None)
     if existing is not None:
-        updated = replace(existing, **changes)
+        updated = existing._replace(**changes)
         return tuple(updated if item is existing else item for item in machine_types)
     if "hourly" not in changes:
         raise ValueError(f"{where}: a new machine type needs at least `hourly`")
@@ -226,8 +226,7 @@ def _override_disk(
 def _override_price(price: CappedPrice, change: PriceOverride | None) -> CappedPrice:
     if change is None:
         return price
-    return replace(
-        price,
+    return price._replace(
         hourly=price.hourly if change.hourly is None else change.hourly,
         monthly_cap=price.monthly_cap if change.monthly_cap is None else change.monthly_cap,
     )

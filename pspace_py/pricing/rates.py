@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from pspace_py.catalog import Catalog, MachineType
 from pspace_py.pricing.money import json_money, sum_known
@@ -48,8 +47,7 @@ def _api_decimal(value: Any) -> Decimal | None:
     return amount if amount.is_finite() and amount > 0 else None
 
 
-@dataclass(frozen=True)
-class MachineRate:
+class MachineRate(NamedTuple):
     """What one existing machine costs.
 
     compute and disk rates come from the API's `usageRate`/`storageRate` when present and > 0

@@ -40,7 +40,7 @@ def server_templates_run_on_gpus(sandbox: Any) -> None:
     catalog = bundled_catalog()
     gpu_types = tuple(t.label for t in catalog.machine_types if t.is_gpu)
     templates = tuple(
-        dataclasses.replace(t, machine_types=(*t.machine_types, *gpu_types))
+        t._replace(machine_types=(*t.machine_types, *gpu_types))
         if t.id in ("t0nspur5", "tkni3aa4")
         else t
         for t in catalog.os_templates

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import fnmatch
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from pspace_py.api.machines import MACHINE_STATES, MachinesApi
+from pspace_py.api.machines import MachinesApi
 from pspace_py.cli.context import app_context
-from pspace_py.cli.listing import ByCreationOpt, ItemFilter, order_by_option, paging, show_list
+from pspace_py.cli.listing import ByCreationOpt, order_by_option, paging, show_list
 from pspace_py.cli.machine._app import LIST_COMMAND, app, resolve_machine
 from pspace_py.cli.machine.cost_column import cost_column
+from pspace_py.cli.machine.filters import NameGlobOpt, StateFilterOpt, check_state, machine_filter
 from pspace_py.cli.options import (
     AfterOpt,
     AllOpt,
@@ -31,40 +31,6 @@ from pspace_py.output import columns as cols
 
 if TYPE_CHECKING:
     from decimal import Decimal
-
-StateFilterOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--state", "-s", help=f"Only machines in this state ({', '.join(MACHINE_STATES)})."
-    ),
-]
-NameGlobOpt = Annotated[
-    str | None,
-    typer.Option("--name-glob", help="Only machines whose name matches this shell pattern."),
-]
-
-
-def check_state(state: str | None) -> str | None:
-    if state is not None and state not in MACHINE_STATES:
-        raise UsageError(
-            f"Unknown machine state '{state}'.", hint=f"Use one of: {', '.join(MACHINE_STATES)}."
-        )
-    return state
-
-
-def machine_filter(state: str | None, name_glob: str | None) -> ItemFilter | None:
-    """Filters the API has no parameter for, applied to every page."""
-    if state is None and name_glob is None:
-        return None
-
-    def keep(machine: dict[str, Any]) -> bool:
-        if state is not None and machine.get("state") != state:
-            return False
-        name = str(machine.get("name", ""))
-        return name_glob is None or fnmatch.fnmatchcase(name, name_glob)
-
-    return keep
-
 
 MachineOrderOpt = Annotated[
     Literal["dtCreated", "name", "state"] | None, order_by_option("dtCreated")

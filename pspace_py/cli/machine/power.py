@@ -15,7 +15,7 @@ from pspace_py.bulk import DEFAULT_PARALLEL
 from pspace_py.cli.context import app_context
 from pspace_py.cli.machine._app import app
 from pspace_py.cli.machine.actions import DEACTIVATE, RESTART, START, STOP, Action, Done, run_action
-from pspace_py.cli.machine.info import NameGlobOpt, StateFilterOpt
+from pspace_py.cli.machine.filters import NameGlobOpt, StateFilterOpt
 from pspace_py.cli.machine.selection import (
     AllMachinesOpt,
     MachineTypeFilterOpt,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from pspace_py.cli.machine.info import check_state, machine_filter
+from pspace_py.cli.machine.filters import check_state, machine_filter
 from pspace_py.errors import UsageError
 
 if TYPE_CHECKING:

@@ -1,8 +1,9 @@
 """The Click classes every pspace command and group is made of, and the Typer app that uses them.
 
-Their only difference from Typer's is who draws the help: pspace_py/cli/help.py, imported
-when help is shown. Kept apart from options.py so that the lazy groups (lazy.py), which
-options.py builds, can use them without an import cycle.
+They differ from Typer's in who draws the help (pspace_py/cli/help.py, imported when help
+is shown) and in completing values (pspace_py/completion.py, imported when a shell asks).
+Kept apart from options.py so that the lazy groups (lazy.py), which options.py builds, can
+use them without an import cycle.
 """
 
 from __future__ import annotations
@@ -18,8 +19,22 @@ from typer.core import TyperCommand, TyperGroup
 HELP_MARKUP = None
 
 
+def _completing(params: list[Any], ctx: Any) -> list[Any]:
+    """The parameters, given their value completers when the shell is asking (a completion
+    parses the line resiliently; no other run pays for this)."""
+    if ctx.resilient_parsing:
+        from pspace_py.completion import attach
+
+        attach(params)
+    return params
+
+
 class HelpCommand(TyperCommand):
-    """A command whose help (and usage line) pspace_py/cli/help.py draws."""
+    """A command whose help (and usage line) pspace_py/cli/help.py draws, and whose values
+    complete (pspace_py/completion.py)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _completing(super().get_params(ctx), ctx)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         from pspace_py.cli.help import write_help
@@ -33,7 +48,10 @@ class HelpCommand(TyperCommand):
 
 
 class HelpGroup(TyperGroup):
-    """A group whose help pspace_py/cli/help.py draws."""
+    """A group whose help pspace_py/cli/help.py draws, and whose option values complete."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _completing(super().get_params(ctx), ctx)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         from pspace_py.cli.help import write_help

@@ -71,6 +71,31 @@ class LazyGroup(HelpGroup):
             raise TypeError(f"{entry.module} has no app for '{name}'")
         return typer.main.get_command(getattr(module, entry.attribute))
 
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            # Typer suggests only among commands already loaded: here every command, and
+            # every alias, can be meant (`machin`, `snapshots`, `Machine`).
+            from pspace_py.cli.refs import did_you_mean
+
+            self._listing = True
+            try:
+                known = [n for n in self.list_commands(ctx) if not self.get_command(ctx, n).hidden]
+            finally:
+                self._listing = False
+            suggestion = did_you_mean(name, [*known, *self.aliases])
+            if suggestion:
+                ctx.fail(f"No such command '{name}'. {suggestion}")
+        return super().resolve_command(ctx, args)
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> Any:
+        # Offering the subcommands needs their names and lines only: nothing is imported.
+        self._listing = True
+        try:
+            return super().shell_complete(ctx, incomplete)
+        finally:
+            self._listing = False
+
     def format_help(self, ctx: Any, formatter: Any) -> None:
         self._listing = True
         try:

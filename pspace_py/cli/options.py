@@ -91,17 +91,10 @@ WaitTimeoutOpt = Annotated[
 ]
 
 
-def _complete_machine(incomplete: str) -> list[tuple[str, str]]:
-    from pspace_py.completion import complete_machine
-
-    return complete_machine(incomplete)
-
-
+# Values complete by their noun or option name (pspace_py/completion.py): MACHINE, --machine-id.
 MachineRefArg = Annotated[
     str,
-    typer.Argument(
-        metavar="MACHINE", help="Machine ID or exact name.", autocompletion=_complete_machine
-    ),
+    typer.Argument(metavar="MACHINE", help="Machine ID or exact name."),
 ]
 MachineRefsArg = Annotated[
     list[str] | None,
@@ -109,7 +102,6 @@ MachineRefsArg = Annotated[
         metavar="MACHINE",
         help="Machine IDs or exact names.",
         show_default=False,
-        autocompletion=_complete_machine,
     ),
 ]
 MachineOpt = Annotated[
@@ -119,7 +111,6 @@ MachineOpt = Annotated[
         "--machine",
         "-m",
         help="Machine ID or exact name.",
-        autocompletion=_complete_machine,
     ),
 ]
 OptionalMachineOpt = Annotated[
@@ -129,7 +120,6 @@ OptionalMachineOpt = Annotated[
         "--machine",
         "-m",
         help="Machine ID or exact name.",
-        autocompletion=_complete_machine,
     ),
 ]
 RegionOpt = Annotated[

@@ -64,6 +64,26 @@ def resolve(
     )
 
 
+def near_misses(word: str, known: Iterable[str], *, most: int = 3) -> list[str]:
+    """What ``word`` was probably meant to be: the same in another case first, then the
+    close spellings (difflib), at most ``most``."""
+    import difflib
+
+    known = list(dict.fromkeys(name for name in known if name))
+    same = [name for name in known if name.lower() == word.lower() and name != word]
+    by_lower = {name.lower(): name for name in known}
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=most, cutoff=0.75)
+    return list(dict.fromkeys([*same, *(by_lower[name] for name in close)]))[:most]
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str | None:
+    """``Did you mean 'machine'?`` for a near miss, else None."""
+    found = near_misses(word, known)
+    if not found:
+        return None
+    return "Did you mean " + " or ".join(f"'{name}'" for name in found) + "?"
+
+
 def resolve_name(
     api: ResourceApi,
     ref: str,
@@ -77,17 +97,26 @@ def resolve_name(
     if name_filter:
         candidates = list(api.iter({name_key: ref, **(extra_query or {})}))
     else:
-        candidates = [item for item in api.iter(extra_query or {}) if item.get(name_key) == ref]
+        candidates = list(api.iter(extra_query or {}))
     matches = [item for item in candidates if item.get(name_key) == ref]
-    return pick_one(matches, ref, noun=api.noun, list_command=list_command)
+    # The API's name filter matches part of a name, in any case: what it found besides the
+    # exact name is what a near miss was probably meant to be.
+    near = [str(item.get(name_key)) for item in candidates if item.get(name_key)]
+    return pick_one(matches, ref, noun=api.noun, list_command=list_command, near=near)
 
 
 def pick_one(
-    matches: list[dict[str, Any]], ref: str, *, noun: str, list_command: str
+    matches: list[dict[str, Any]],
+    ref: str,
+    *,
+    noun: str,
+    list_command: str,
+    near: Iterable[str] = (),
 ) -> dict[str, Any]:
     if not matches:
+        suggestion = did_you_mean(ref, near)
         raise NotFoundError(
-            f"No {noun} has the ID or name '{ref}'.",
+            f"No {noun} has the ID or name '{ref}'." + (f" {suggestion}" if suggestion else ""),
             hint=f"List them with '{list_command}'.",
         )
     if len(matches) > 1:

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 
 import pytest
@@ -35,9 +35,11 @@ class Terminal:
         self.channel = f"{self.session}-done"
         exports = " ".join(f"{name}={shlex.quote(value)}" for name, value in env.items())
         # Only `env` reaches the command: the test process's COLUMNS must not decide the width.
+        # A server of its own (-L): tests in parallel never race to start or stop a shared one.
+        self.socket = ["-L", self.session]
         script = (
             f'env -i {exports} {shlex.join(argv)}; echo "[exited $?]"; '
-            f"{TMUX} wait-for -S {self.channel}; sleep 60"
+            f"{TMUX} -L {self.session} wait-for -S {self.channel}; sleep 60"
         )
         self._tmux("new-session", "-d", "-s", self.session, "-x", str(columns), "-y", "400", script)
 
@@ -46,7 +48,7 @@ class Terminal:
 
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
         assert TMUX is not None
-        subprocess.run([TMUX, "kill-session", "-t", self.session], capture_output=True, timeout=10)
+        subprocess.run([TMUX, *self.socket, "kill-server"], capture_output=True, timeout=10)
 
     def screen(self) -> str:
         pane = self._tmux("capture-pane", "-p", "-t", self.session, "-S", "-", "-E", "-")
@@ -54,13 +56,21 @@ class Terminal:
 
     def wait_for(self, text: str) -> str:
         """The screen once ``text`` is on it (fails after the timeout)."""
+        return self.wait_until(lambda screen: text in screen, f"{text!r} never appeared")
+
+    def wait_until(self, ready: Callable[[str], bool], failure: str = "timed out") -> str:
+        """The screen once ``ready(screen)`` (fails after the timeout)."""
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
             screen = self.screen()
-            if text in screen:
+            if ready(screen):
                 return screen
             time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared:\n{self.screen()}")
+        raise AssertionError(f"{failure}:\n{self.screen()}")
+
+    def clear_history(self) -> None:
+        """Forget what scrolled out of view, so :meth:`wait_for` sees only what comes next."""
+        self._tmux("clear-history", "-t", self.session)
 
     def press(self, *keys: str) -> None:
         """tmux key names: ``C-c``, ``Enter``, or text."""
@@ -70,7 +80,10 @@ class Terminal:
         """(exit code, screen without the exit line) once the command has ended."""
         assert TMUX is not None
         subprocess.run(
-            [TMUX, "wait-for", self.channel], timeout=self.timeout, check=True, capture_output=True
+            [TMUX, *self.socket, "wait-for", self.channel],
+            timeout=self.timeout,
+            check=True,
+            capture_output=True,
         )
         screen = self.screen()
         found = _EXIT.findall(screen)
@@ -80,7 +93,11 @@ class Terminal:
     def _tmux(self, *args: str) -> str:
         assert TMUX is not None
         return subprocess.run(
-            [TMUX, *args], timeout=self.timeout, check=True, capture_output=True, text=True
+            [TMUX, *self.socket, *args],
+            timeout=self.timeout,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
 
 

@@ -1,4 +1,5 @@
-"""Generate docs/cli.md and completions/ from the app; --check fails when they are stale.
+"""Generate docs/cli.md, completions/ and the README's pictures (docs/images/) from the app;
+--check fails when any is stale.
 
 Run `python scripts/generate.py` after changing any command, flag or help text.
 """
@@ -57,11 +58,14 @@ def completion_scripts() -> dict[str, str]:
 
 
 def generated_files() -> dict[str, str]:
-    # Nothing generated may depend on the terminal the generator runs in: help as an
-    # 80-column terminal shows it, without colour.
+    # Nothing generated may depend on the terminal the generator runs in.
+    from screenshots import screenshots  # scripts/screenshots.py: the README's pictures
+
+    pictures = screenshots()  # in a 100-column terminal of their own, in colour
+    # Help as an 80-column terminal shows it, without colour.
     os.environ["COLUMNS"] = "80"
     os.environ["NO_COLOR"] = "1"
-    return {"docs/cli.md": cli_reference(), **completion_scripts()}
+    return {"docs/cli.md": cli_reference(), **completion_scripts(), **pictures}
 
 
 def main() -> int:

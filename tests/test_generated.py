@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -33,3 +35,22 @@ def test_completion_scripts_call_back_into_pspace() -> None:
         script = (ROOT / "completions" / name).read_text()
         assert "_PSPACE_COMPLETE" in script
         assert "pspace" in script
+
+
+def test_the_readme_shows_every_generated_picture(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The generator sets COLUMNS and NO_COLOR for itself: this test's own are put back after.
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("NO_COLOR", "1")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import generate
+        from screenshots import SHOTS
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    readme = (ROOT / "README.md").read_text()
+    generated = generate.generated_files()
+    for path in SHOTS:
+        assert f"]({path})" in readme
+        assert path in generated  # so --check covers it
+        assert generated[path].startswith("<svg")
+        assert generated[path] == (ROOT / path).read_text()

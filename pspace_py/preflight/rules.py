@@ -90,7 +90,7 @@ def machine_type_check(catalog: Catalog, label: str) -> tuple[Check, MachineType
 
 
 def _describe_type(machine_type: MachineType) -> str:
-    specs = f"{machine_type.cpus} CPUs, {machine_type.ram_gib.normalize():f} GiB RAM"
+    specs = f"{machine_type.cpus} CPUs, {machine_type.ram_gib.normalize():f} GB RAM"
     if machine_type.gpu:
         count = f"{machine_type.gpu_count}x " if machine_type.gpu_count > 1 else ""
         specs += f", {count}{machine_type.gpu}"

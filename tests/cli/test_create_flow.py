@@ -78,7 +78,7 @@ def test_the_flow_walks_the_consoles_steps_and_creates_the_machine(
     flow: pexpect.spawn, terminal_env: dict[str, str]
 ) -> None:
     answer(flow, "Machine type", "C5")  # typing filters the list
-    shown = answer(flow, r"C5\s+\$0\.08/hr\s+4 CPUs\s+8 GiB", ENTER)
+    shown = answer(flow, r"C5\s+\$0\.08/hr\s+4 CPUs\s+8 GB", ENTER)
     answer(flow, "Template for C5", "prod-u22-cpu")
     answer(flow, "t0nspur5", ENTER)
     answer(flow, "Disk size", "")

@@ -148,7 +148,7 @@ class _Flow:
                 approval = "  (approval needed)" if machine_type.needs_approval else ""
                 title = (
                     f"{machine_type.label:<11} {usd(machine_type.hourly):>11}  "
-                    f"{machine_type.cpus:>3} CPUs {machine_type.ram_gib.normalize():>6f} GiB  "
+                    f"{machine_type.cpus:>3} CPUs {machine_type.ram_gib.normalize():>6f} GB   "
                     f"{gpu}{approval}"
                 )
                 choices.append(questionary.Choice(title, value=machine_type.label))

@@ -29,39 +29,30 @@ def _completing(params: list[Any], ctx: Any) -> list[Any]:
     return params
 
 
-class HelpCommand(TyperCommand):
+class _PspaceParts:
+    """What both classes below change in Typer's: the help's renderer, value completion."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from pspace_py.cli.help import write_help
+
+        write_help(self, ctx, formatter)
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        from pspace_py.cli.help import write_usage
+
+        write_usage(self, ctx, formatter)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _completing(super().get_params(ctx), ctx)  # type: ignore[misc]
+
+
+class HelpCommand(_PspaceParts, TyperCommand):
     """A command whose help (and usage line) pspace_py/cli/help.py draws, and whose values
     complete (pspace_py/completion.py)."""
 
-    def get_params(self, ctx: Any) -> list[Any]:
-        return _completing(super().get_params(ctx), ctx)
 
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        from pspace_py.cli.help import write_help
-
-        write_help(self, ctx, formatter)
-
-    def format_usage(self, ctx: Any, formatter: Any) -> None:
-        from pspace_py.cli.help import write_usage
-
-        write_usage(self, ctx, formatter)
-
-
-class HelpGroup(TyperGroup):
+class HelpGroup(_PspaceParts, TyperGroup):
     """A group whose help pspace_py/cli/help.py draws, and whose option values complete."""
-
-    def get_params(self, ctx: Any) -> list[Any]:
-        return _completing(super().get_params(ctx), ctx)
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        from pspace_py.cli.help import write_help
-
-        write_help(self, ctx, formatter)
-
-    def format_usage(self, ctx: Any, formatter: Any) -> None:
-        from pspace_py.cli.help import write_usage
-
-        write_usage(self, ctx, formatter)
 
 
 class PspaceTyper(typer.Typer):

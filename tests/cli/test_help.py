@@ -2,33 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-import typer
-from typer.core import TyperGroup
 from typer.testing import CliRunner
 
 from pspace_py.cli.main import ALIASES, LAZY_COMMANDS, app
-
-
-def command_paths() -> Iterator[list[str]]:
-    root = typer.main.get_command(app)
-    with typer.Context(root, info_name="pspace") as ctx:  # type: ignore[arg-type]
-
-        def walk(command: Any, path: list[str]) -> Iterator[list[str]]:
-            yield path
-            if isinstance(command, TyperGroup):
-                for name in command.list_commands(ctx):
-                    child = command.get_command(ctx, name)
-                    if child is not None and not child.hidden:
-                        yield from walk(child, [*path, name])
-
-        yield from walk(root, [])
-
-
-PATHS = list(command_paths())
+from tests.cli.command_tree import PATHS
 
 
 def test_the_tree_covers_every_group() -> None:

@@ -7,10 +7,12 @@ session is killed whatever happens.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
 import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -35,11 +37,13 @@ class Terminal:
         self.channel = f"{self.session}-done"
         exports = " ".join(f"{name}={shlex.quote(value)}" for name, value in env.items())
         # Only `env` reaches the command: the test process's COLUMNS must not decide the width.
-        # A server of its own (-L): tests in parallel never race to start or stop a shared one.
-        self.socket = ["-L", self.session]
+        # A server of its own (-S): tests in parallel never race to start or stop a shared one,
+        # and its socket goes with the directory afterwards.
+        self._directory = tempfile.mkdtemp(prefix="pspace-tmux-")
+        self.socket = ["-S", os.path.join(self._directory, "socket")]
         script = (
             f'env -i {exports} {shlex.join(argv)}; echo "[exited $?]"; '
-            f"{TMUX} -L {self.session} wait-for -S {self.channel}; sleep 60"
+            f"{shlex.join([TMUX, *self.socket])} wait-for -S {self.channel}; sleep 60"
         )
         self._tmux("new-session", "-d", "-s", self.session, "-x", str(columns), "-y", "400", script)
 
@@ -49,6 +53,7 @@ class Terminal:
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
         assert TMUX is not None
         subprocess.run([TMUX, *self.socket, "kill-server"], capture_output=True, timeout=10)
+        shutil.rmtree(self._directory, ignore_errors=True)
 
     def screen(self) -> str:
         pane = self._tmux("capture-pane", "-p", "-t", self.session, "-S", "-", "-E", "-")

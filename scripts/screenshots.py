@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shlex
 import sys
 import tempfile
@@ -26,6 +27,9 @@ class Shot(NamedTuple):
     title: str
     setup: tuple[str, ...]  # run first, not shown
     shown: tuple[str, ...]  # typed at the prompt, with what they print
+    # A bulk action's progress lines come from worker threads in any order: shown grouped by
+    # machine, in the order the confirmation names them (one order a run prints).
+    by_machine: bool = False
 
 
 SHOTS = {
@@ -49,7 +53,8 @@ SHOTS = {
             f"pspace machine create -n train-{n} {TRAIN} --no-start-on-create --yes"
             for n in (1, 2, 3)
         ),
-        ("pspace machine start --all --name-glob 'train-*' --parallel 1 --yes --wait",),
+        ("pspace machine start --all --name-glob 'train-*' --yes --wait",),
+        by_machine=True,
     ),
     "docs/images/cost.svg": Shot(
         "pspace: what the account is spending right now",
@@ -100,10 +105,28 @@ def _svg(shot: Shot) -> str:
     for line in shot.shown:
         screen = _Terminal()
         _run(sandbox, line, screen)
+        shown = screen.getvalue().rstrip("\n")
+        if shot.by_machine:
+            shown = _grouped_by_machine(shown)
         console.print(Text("$ ", style="bold green") + Text(line, style="bold"))
-        console.print(Text.from_ansi(screen.getvalue().rstrip("\n")), soft_wrap=True)
+        console.print(Text.from_ansi(shown), soft_wrap=True)
     svg: str = console.export_svg(title=shot.title)
     return svg.rstrip() + "\n"
+
+
+_MACHINE_ID = re.compile(r"\bps[a-z0-9]{6,}\b")
+
+
+def _grouped_by_machine(text: str) -> str:
+    """The lines after the first that name one machine, grouped by machine (each machine's
+    own lines in their order), up to the table that ends the run."""
+    first, *rest = text.split("\n")
+    order = _MACHINE_ID.findall(first)
+    end = next((i for i, line in enumerate(rest) if not _MACHINE_ID.search(line)), len(rest))
+    progress = sorted(
+        rest[:end], key=lambda line: order.index(_MACHINE_ID.findall(line)[0])
+    )  # a stable sort: each machine's own order is kept
+    return "\n".join([first, *progress, *rest[end:]])
 
 
 def _run(sandbox: Any, line: str, screen: io.StringIO) -> None:

@@ -129,19 +129,16 @@ def needs(shell: str) -> Any:
     return pytest.mark.skipif(shutil.which(shell) is None, reason=f"{shell} is not installed")
 
 
-@needs("bash")
-@pytest.mark.parametrize("case", CASES, ids=[case.line for case in CASES])
-def test_bash_completes(world: tuple[dict[str, str], str], case: Case) -> None:
-    env, ip = world
-    shown = bash_candidates(case.line, env)
-    assert set(expected(case, ip)) <= set(shown), shown
+DRIVERS = {"bash": bash_candidates, "fish": fish_candidates}
 
 
-@needs("fish")
 @pytest.mark.parametrize("case", CASES, ids=[case.line for case in CASES])
-def test_fish_completes(world: tuple[dict[str, str], str], case: Case) -> None:
+@pytest.mark.parametrize("shell", sorted(DRIVERS))
+def test_bash_and_fish_complete(world: tuple[dict[str, str], str], shell: str, case: Case) -> None:
+    if shutil.which(shell) is None:
+        pytest.skip(f"{shell} is not installed")
     env, ip = world
-    shown = fish_candidates(case.line, env)
+    shown = DRIVERS[shell](case.line, env)
     assert set(expected(case, ip)) <= set(shown), shown
 
 

@@ -98,3 +98,39 @@ def environment() -> dict[str, Any]:
         "load_average_at_start": load_average(),
         "pspace": PSPACE,
     }
+
+
+def markdown(document: dict[str, Any]) -> str:
+    """The results of a ``--json-out`` file as the Markdown table docs/performance.md shows."""
+    lines = [
+        "| measurement | median | reference | ref. median | ratio | target | result |",
+        "| --- | ---: | --- | ---: | ---: | ---: | --- |",
+    ]
+    for row in document["results"]:
+        verdict = (
+            "ERROR"
+            if row["error"]
+            else {True: "pass", False: "**FAIL**", None: "info"}[row["passed"]]
+        )
+        ratio = "-" if row["ratio"] is None else f"{row['ratio']:.2f}"
+        target = "-" if row["target"] is None else f"≤ {row['target']:.2f}"
+        cells = [
+            row["name"],
+            format_value(row["value"], row["unit"]),
+            row["reference"],
+            format_value(row["reference_value"], row["unit"]),
+            ratio,
+            target,
+            verdict,
+        ]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+    from pathlib import Path
+
+    # python bench/report.py bench/results.json: the table for docs/performance.md
+    sys.stdout.write(markdown(json.loads(Path(sys.argv[1]).read_text())))

@@ -26,6 +26,14 @@ def run() -> None:
     signal.signal(signal.SIGINT, _leave)
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, _leave)
+    if "_PSPACE_COMPLETE" in os.environ:
+        # A Tab press: a machine argument is answered from the cache without the app.
+        from pspace_py.completion import bash_from_cache
+
+        answer = bash_from_cache(os.environ)
+        if answer is not None:
+            sys.stdout.write(answer)
+            return
     from pspace_py.cli.main import run as run_app  # raises on signals from here on
 
     run_app()

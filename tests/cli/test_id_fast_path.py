@@ -202,3 +202,35 @@ def test_a_fleet_by_id_waited_for_names_each_machine_in_its_progress_lines(
         assert f"{machine['name']} ({machine['id']}): off" in run.stderr
         assert f"ok    {machine['id']} ({machine['name']}): stop done" in run.stderr
     assert "- (" not in run.stderr
+
+
+def test_one_at_a_time_each_machines_line_comes_before_the_next_machines_progress(
+    pspace: Invoke, ready: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from pspace_py import bulk
+
+    monkeypatch.setenv("PSPACE_POLL_INTERVAL", "0.01")
+    run_each = bulk.run_each
+
+    def slow_main_thread(*args: Any, on_done: Any = None, **kwargs: Any) -> Any:
+        # The main thread hears of each outcome late (a busy machine): the lines must not care.
+        def late(outcome: Any) -> None:
+            time.sleep(0.05)
+            if on_done is not None:
+                on_done(outcome)
+
+        return run_each(*args, on_done=late, **kwargs)
+
+    monkeypatch.setattr(bulk, "run_each", slow_main_thread)
+    ids = [machine["id"] for machine in ready]
+
+    run = pspace("machine", "stop", *ids, "--parallel", "1", "--wait")
+
+    assert run.exit_code == 0, run.stderr
+    lines = run.stderr.splitlines()
+    for this, following in zip(ready, ready[1:], strict=False):
+        done = lines.index(f"ok    {this['id']} ({this['name']}): stop done")
+        first_of_next = next(i for i, line in enumerate(lines) if f"({following['id']})" in line)
+        assert done < first_of_next, run.stderr

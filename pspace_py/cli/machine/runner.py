@@ -60,7 +60,7 @@ def run_many(
     parallel: int,
 ) -> None:
     """Many machines at once; exit 9 only when some could not be brought where asked."""
-    from pspace_py.bulk import Ledger, run_each
+    from pspace_py.bulk import ItemOutcome, Ledger, run_each
     from pspace_py.cli.machine._app import machine_label
     from pspace_py.cli.machine.progress_table import BulkProgress
 
@@ -81,20 +81,22 @@ def run_many(
                 out.success(line) if outcome.ok else out.info(line)
 
         def act_on_one(machine: dict[str, Any]) -> Done:
+            # Its line is said by the thread that acted, before it takes the next machine:
+            # with --parallel 1 the lines come in order, however late the main thread hears.
             row = str(machine.get("id"))
-            return act(
-                machine,
-                watch.watcher(row) if watch else lambda _: None,
-                lambda result: progress.named(row, result.resource),
-            )
+            try:
+                done = act(
+                    machine,
+                    watch.watcher(row) if watch else lambda _: None,
+                    lambda result: progress.named(row, result.resource),
+                )
+            except BaseException as error:
+                finished(ItemOutcome(machine, error=error))
+                raise
+            finished(ItemOutcome(machine, value=done))
+            return done
 
-        outcomes = run_each(
-            machines,
-            act_on_one,
-            parallel=parallel,
-            on_done=finished,
-            ledger=ledger,
-        )
+        outcomes = run_each(machines, act_on_one, parallel=parallel, ledger=ledger)
     state.operation = None
     out.bulk([item_result(outcome) for outcome in outcomes])
     failed = [outcome for outcome in outcomes if not outcome.ok]

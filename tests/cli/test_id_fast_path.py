@@ -4,6 +4,7 @@ name that looks like an ID still works."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -230,7 +231,7 @@ def test_one_at_a_time_each_machines_line_comes_before_the_next_machines_progres
 
     assert run.exit_code == 0, run.stderr
     lines = run.stderr.splitlines()
-    for this, following in zip(ready, ready[1:], strict=False):
+    for this, following in itertools.pairwise(ready):
         done = lines.index(f"ok    {this['id']} ({this['name']}): stop done")
         first_of_next = next(i for i, line in enumerate(lines) if f"({following['id']})" in line)
         assert done < first_of_next, run.stderr

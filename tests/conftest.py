@@ -1,18 +1,20 @@
-"""Test isolation and the shared fixtures: a sandbox per test and a `pspace` runner."""
+"""Test isolation and the shared fixtures: a sandbox per test and a `pspace` runner.
+
+Shared helpers are imported as `tests.<folder>.<module>` everywhere (pyproject.toml puts the
+repository root on the path); what a run printed is a `tests.run.Run`.
+"""
 
 from __future__ import annotations
 
-import json
+import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from pspace_py.cli.context import AppContext
-from pspace_py.cli.main import app
+from tests.run import Run, invoke
 
 SANDBOX_KEY = "sandbox-key"
 
@@ -67,14 +69,13 @@ def sandbox_client(sandbox: Any) -> Iterator[Any]:
         yield client
 
 
-@dataclass
-class Run:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
+@pytest.fixture(autouse=True)
+def _restore_debug_logging() -> Iterator[None]:
+    """`--debug` points the package logger at that run's stderr; undo it after the test."""
+    logger = logging.getLogger("pspace_py")
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    yield
+    logger.handlers, logger.level, logger.propagate = saved[0], saved[1], saved[2]
 
 
 Invoke = Callable[..., Run]
@@ -88,14 +89,11 @@ def pspace(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> Invoke:
     """
     monkeypatch.setenv("PSPACE_SANDBOX", "1")
 
-    def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Run:
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Run:
         from pspace_py.sandbox.transport import SandboxTransport
 
         # The sandbox's own transport, so fault rules (resets, drops) act as on the wire.
         state = AppContext(transport=SandboxTransport(sandbox))
-        result = CliRunner().invoke(app, list(args), obj=state, input=input, env=env)
-        if result.exception and not isinstance(result.exception, SystemExit):
-            raise result.exception
-        return Run(result.exit_code, result.stdout, result.stderr)
+        return invoke(state, *args, input=input, env=env)
 
-    return invoke
+    return run

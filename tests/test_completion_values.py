@@ -132,6 +132,7 @@ def needs(shell: str) -> Any:
 DRIVERS = {"bash": bash_candidates, "fish": fish_candidates}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[case.line for case in CASES])
 @pytest.mark.parametrize("shell", sorted(DRIVERS))
 def test_bash_and_fish_complete(world: tuple[dict[str, str], str], shell: str, case: Case) -> None:
@@ -142,6 +143,7 @@ def test_bash_and_fish_complete(world: tuple[dict[str, str], str], shell: str, c
     assert set(expected(case, ip)) <= set(shown), shown
 
 
+@pytest.mark.slow
 @needs("zsh")
 @needs("tmux")
 def test_zsh_completes_at_a_real_tab(world: tuple[dict[str, str], str]) -> None:

@@ -479,6 +479,7 @@ def _read_until_done(path: str, done: multiprocessing.synchronize.Event, failure
             failures.put(repr(error))  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_two_concurrent_writers_never_lose_or_truncate(config_file: Path) -> None:
     context = multiprocessing.get_context("fork")

@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_generated_files_are_current() -> None:
     run = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "generate.py"), "--check"],

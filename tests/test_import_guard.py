@@ -109,6 +109,7 @@ def test_root_help_loads_nothing_heavy_and_lists_every_group(
     assert "─" not in stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [
@@ -130,6 +131,7 @@ MACHINE_MODULES = tuple(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "needed"),
     [

@@ -163,6 +163,7 @@ def test_written_as_utf8_whatever_the_stream_encoding() -> None:
     assert raw.getvalue() == ('before\n{\n  "name": "ünïcødé ☃"\n}\nafter\n').encode()
 
 
+@pytest.mark.slow
 @given(st.lists(st.dictionaries(st.text(max_size=6), json_values(), max_size=5), max_size=5))
 def test_a_streamed_list_is_the_whole_list_dumped(items: list[dict[str, Any]]) -> None:
     stdout = io.StringIO()
@@ -171,6 +172,7 @@ def test_a_streamed_list_is_the_whole_list_dumped(items: list[dict[str, Any]]) -
     assert stdout.getvalue() == reference(items) + "\n"
 
 
+@pytest.mark.slow
 @given(
     st.lists(st.dictionaries(st.text(max_size=6), json_values(), max_size=5), max_size=5),
     st.booleans(),

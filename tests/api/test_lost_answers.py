@@ -19,6 +19,7 @@ MACHINE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("action", "start_on_create", "reached"),
     [("stop", True, "stopping"), ("start", False, "starting"), ("restart", True, "restarting")],

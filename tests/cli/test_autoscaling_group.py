@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from resource_support import at_a_terminal, bodies, record, sent, writes
 
 from pspace_py.api.autoscaling_groups import AutoscalingGroupsApi
 from pspace_py.api.client import ApiClient
 from pspace_py.api.private_networks import PrivateNetworksApi
 from pspace_py.api.startup_scripts import StartupScriptsApi
+from tests.cli.resource_support import at_a_terminal, bodies, record, sent, writes
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ pexpect = pytest.importorskip("pexpect")
 PSPACE = str(Path(sys.executable).parent / "pspace")
 
 
+@pytest.mark.slow
 def test_bulk_stop_wait_shows_each_machines_state_in_a_live_table(tmp_path: Path) -> None:
     env = {
         key: value

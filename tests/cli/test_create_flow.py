@@ -74,6 +74,7 @@ def pspace(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_the_flow_walks_the_consoles_steps_and_creates_the_machine(
     flow: pexpect.spawn, terminal_env: dict[str, str]
 ) -> None:
@@ -115,6 +116,7 @@ def test_the_flow_walks_the_consoles_steps_and_creates_the_machine(
     assert [(n["name"], n["id"]) for n in networks] == [("lab", machine["networkId"])]
 
 
+@pytest.mark.slow
 def test_options_on_the_command_line_are_not_asked_again(terminal_env: dict[str, str]) -> None:
     child = pexpect.spawn(
         PSPACE,
@@ -142,6 +144,7 @@ def test_options_on_the_command_line_are_not_asked_again(terminal_env: dict[str,
     assert (machine["machineType"], machine["region"]) == ("C4", "West Coast (CA1)")
 
 
+@pytest.mark.slow
 def test_ctrl_c_in_the_flow_exits_130_and_creates_nothing(
     flow: pexpect.spawn, terminal_env: dict[str, str]
 ) -> None:

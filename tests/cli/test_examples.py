@@ -95,6 +95,7 @@ RUN = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("key", "index"), RUN, ids=[f"{k} #{i}" for k, i in RUN])
 def test_examples_run_against_the_sandbox(pspace: Invoke, key: str, index: int) -> None:
     line = EXAMPLES[key][index][1]

@@ -15,6 +15,7 @@ def test_the_tree_covers_every_group() -> None:
     assert len(PATHS) > 60
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", PATHS, ids=lambda path: " ".join(path) or "pspace")
 def test_help_needs_nothing(path: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERSPACE_API_URL", "https://api.invalid/v1")  # would fail if used

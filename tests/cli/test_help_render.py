@@ -34,6 +34,7 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[path_id(p) for p, _ in COMMANDS])
 def test_help_at_80_columns_keeps_every_name_bracket_and_choice(
     path: list[str], command: Any
@@ -57,6 +58,7 @@ def test_help_at_80_columns_keeps_every_name_bracket_and_choice(
             assert any(listed in line for line in text.splitlines()), text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[path_id(p) for p, _ in COMMANDS])
 def test_usage_names_arguments_as_nouns_and_every_page_has_examples(
     path: list[str], command: Any

@@ -48,6 +48,7 @@ def state_of(pspace: Invoke, ref: str) -> str:
     return str(pspace("machine", "get", ref, "--json").json()["state"])
 
 
+@pytest.mark.slow
 def test_stop_of_an_off_machine_is_ok_and_says_already_off(pspace: Invoke) -> None:
     machine_id = make(pspace, "ci-1", "--no-start-on-create", "--wait")
 
@@ -58,6 +59,7 @@ def test_stop_of_an_off_machine_is_ok_and_says_already_off(pspace: Invoke) -> No
     assert pspace("machine", "stop", machine_id, "--json").json()["data"]["state"] == "off"
 
 
+@pytest.mark.slow
 def test_start_of_a_running_machine_is_ok_and_says_already_running(pspace: Invoke) -> None:
     make(pspace, "ci-1", "--wait")
 
@@ -67,6 +69,7 @@ def test_start_of_a_running_machine_is_ok_and_says_already_running(pspace: Invok
     assert "already running" in run.stderr
 
 
+@pytest.mark.slow
 def test_xargs_stop_on_machines_in_every_state_exits_0(pspace: Invoke) -> None:
     off = make(pspace, "ci-off", "--no-start-on-create", "--wait")
     running = make(pspace, "ci-on", "--wait")
@@ -79,6 +82,7 @@ def test_xargs_stop_on_machines_in_every_state_exits_0(pspace: Invoke) -> None:
     assert all(state_of(pspace, ref) == "off" for ref in (off, running, provisioning))
 
 
+@pytest.mark.slow
 def test_bulk_stop_all_by_glob_with_wait_is_repeatable_whatever_the_states(
     pspace: Invoke,
 ) -> None:
@@ -98,6 +102,7 @@ def test_bulk_stop_all_by_glob_with_wait_is_repeatable_whatever_the_states(
     assert state_of(pspace, "keep") == "ready"
 
 
+@pytest.mark.slow
 def test_start_right_after_create_waits_for_provisioning_then_is_running(
     pspace: Invoke,
 ) -> None:
@@ -131,6 +136,7 @@ def test_start_while_a_start_is_pending_counts_as_starting(pspace_with: Any) -> 
     assert "already starting" in run.stderr
 
 
+@pytest.mark.slow
 def test_restart_of_an_off_machine_still_fails_and_a_bulk_failure_exits_9(
     pspace: Invoke,
 ) -> None:
@@ -144,6 +150,7 @@ def test_restart_of_an_off_machine_still_fails_and_a_bulk_failure_exits_9(
     assert f"'pspace machine restart {off} --wait'" in run.stderr
 
 
+@pytest.mark.slow
 def test_bulk_wait_shows_a_line_per_change_without_a_terminal(pspace: Invoke) -> None:
     a = make(pspace, "ci-a", "--wait")
     make(pspace, "ci-b", "--wait")
@@ -159,6 +166,7 @@ def test_bulk_wait_shows_a_line_per_change_without_a_terminal(pspace: Invoke) ->
 # -- deactivate ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_deactivate_of_a_running_machine_names_stop_and_goes_ahead(pspace: Invoke) -> None:
     make(pspace, "web", "--wait")
 
@@ -169,6 +177,7 @@ def test_deactivate_of_a_running_machine_names_stop_and_goes_ahead(pspace: Invok
     assert pspace("machine", "get", "web").exit_code == 4
 
 
+@pytest.mark.slow
 def test_deactivate_offers_stop_before_asking_for_the_name(
     pspace: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -183,6 +192,7 @@ def test_deactivate_offers_stop_before_asking_for_the_name(
     assert "stop" in [e["name"] for e in pspace("machine-event", "list", "--json").json()["items"]]
 
 
+@pytest.mark.slow
 def test_deactivate_names_a_static_ip_with_its_cost_and_releases_it_when_asked(
     pspace: Invoke,
 ) -> None:

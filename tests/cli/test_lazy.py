@@ -85,6 +85,7 @@ def test_the_machine_table_names_every_recorded_command() -> None:
         assert getattr(app.recorded[name][1], "__module__", None) in {module.__name__, None}, name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", COMMAND_NAMES)
 def test_a_command_converted_alone_is_the_one_typer_builds_in_a_group(name: str) -> None:
     eager = eager_machine_group().commands[name]
@@ -99,6 +100,7 @@ def test_a_command_converted_alone_is_the_one_typer_builds_in_a_group(name: str)
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 @pytest.mark.parametrize("limit", [30, 45, 80, 200])
 def test_the_listing_line_is_the_commands_own(name: str, limit: int) -> None:

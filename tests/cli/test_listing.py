@@ -40,6 +40,7 @@ def test_asc_and_desc_together_are_a_usage_error(pspace: Invoke, command: tuple[
 # -- --orderBy ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("command", "path", "orders"), LISTS, ids=ids)
 @pytest.mark.parametrize("spelling", ["--orderBy", "--order-by"])
 def test_order_by_goes_to_the_api_with_the_direction(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from resource_support import make_machine, record, sent
 
 from pspace_py.api.client import ApiClient
 from pspace_py.api.machine_events import MachineEventsApi
 from pspace_py.api.snapshots import SnapshotsApi
+from tests.cli.resource_support import make_machine, record, sent
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from resource_support import at_a_terminal, bodies, make_machine, record, sent, writes
 
 from pspace_py.api.client import ApiClient
 from pspace_py.api.machines import MachinesApi
 from pspace_py.api.private_networks import PrivateNetworksApi
+from tests.cli.resource_support import at_a_terminal, bodies, make_machine, record, sent, writes
 
 
 def network(client: ApiClient, name: str = "lab", region: str = "ny2") -> dict[str, Any]:

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from resource_support import at_a_terminal, make_machine, writes
 
 from pspace_py import installation
 from pspace_py.api.client import ApiClient
 from pspace_py.api.templates import CustomTemplatesApi
+from tests.cli.resource_support import at_a_terminal, make_machine, writes
 
 ROOT = Path(__file__).resolve().parents[2]
 

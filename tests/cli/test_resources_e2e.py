@@ -6,29 +6,17 @@ startup script, a snapshot before a risky change and its restore, a template, th
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
 from pspace_py.sandbox.server import SandboxServer
+from tests.run import Run
 
 pytestmark = pytest.mark.e2e
-
-
-@dataclass
-class Result:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
 
 
 @pytest.fixture
@@ -37,7 +25,7 @@ def served() -> Iterator[SandboxServer]:
         yield server
 
 
-def run(server: SandboxServer, *args: str, stdin: str | None = None) -> Result:
+def run(server: SandboxServer, *args: str, stdin: str | None = None) -> Run:
     env = {**os.environ, "PAPERSPACE_API_URL": server.url, "PAPERSPACE_API_KEY": "sandbox-key"}
     env.pop("PSPACE_SANDBOX", None)
     done = subprocess.run(
@@ -49,15 +37,16 @@ def run(server: SandboxServer, *args: str, stdin: str | None = None) -> Result:
         timeout=60,
         check=False,
     )
-    return Result(done.returncode, done.stdout, done.stderr)
+    return Run(done.returncode, done.stdout, done.stderr)
 
 
-def ok(server: SandboxServer, *args: str, stdin: str | None = None) -> Result:
+def ok(server: SandboxServer, *args: str, stdin: str | None = None) -> Run:
     result = run(server, *args, stdin=stdin)
     assert result.exit_code == 0, f"pspace {' '.join(args)}: {result.stderr}"
     return result
 
 
+@pytest.mark.slow
 def test_a_machine_and_everything_around_it(served: SandboxServer) -> None:
     from pspace_py.api.client import ApiClient
     from pspace_py.api.machines import MachinesApi

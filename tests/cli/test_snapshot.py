@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from resource_support import at_a_terminal, bodies, make_machine, record, sent, writes
 
 from pspace_py.api.client import ApiClient
 from pspace_py.api.snapshots import SnapshotsApi
+from tests.cli.resource_support import at_a_terminal, bodies, make_machine, record, sent, writes
 
 
 @pytest.fixture

@@ -6,7 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from resource_support import (
+
+from pspace_py.api.client import ApiClient
+from pspace_py.api.startup_scripts import StartupScriptsApi
+from tests.cli.resource_support import (
     at_a_terminal,
     bodies,
     make_machine,
@@ -15,9 +18,6 @@ from resource_support import (
     stored_script_text,
     writes,
 )
-
-from pspace_py.api.client import ApiClient
-from pspace_py.api.startup_scripts import StartupScriptsApi
 
 SCRIPT = "#!/bin/sh\napt-get update\n"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from resource_support import at_a_terminal, bodies, make_machine, record, sent, writes
 
 from pspace_py.api.client import ApiClient
 from pspace_py.api.templates import CustomTemplatesApi
 from pspace_py.catalog import bundled_catalog
+from tests.cli.resource_support import at_a_terminal, bodies, make_machine, record, sent, writes
 
 
 @pytest.fixture

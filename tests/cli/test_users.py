@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 import pytest
-from resource_support import at_a_terminal, bodies, make_machine, record, sent, writes
 
 from pspace_py.api.client import ApiClient
+from tests.cli.resource_support import at_a_terminal, bodies, make_machine, record, sent, writes
+from tests.run import Run, invoke
 
 OWNER_EMAIL = "sandbox@sandbox.pspace.invalid"
 
@@ -324,21 +324,18 @@ def test_create_dry_run_shows_the_resolved_ids(pspace: Any, sandbox: Any, ada: A
 
 
 def test_sandbox_add_user_then_the_in_process_sandbox_lists_them(isolated_env: Any) -> None:
-    from typer.testing import CliRunner
-
     from pspace_py.cli.context import AppContext
-    from pspace_py.cli.main import app
 
-    def run(*args: str) -> Any:
+    def run(*args: str) -> Run:
         # No transport: `pspace --sandbox` as a user runs it, state in $PSPACE_SANDBOX_STATE.
-        return CliRunner().invoke(app, list(args), obj=AppContext())
+        return invoke(AppContext(), *args)
 
     added = run("sandbox", "add-user", "ada@example.com", "--first-name", "Ada", "--admin", "-q")
 
     assert added.exit_code == 0, added.output
     listed = run("--sandbox", "user", "list", "--role", "admin", "--json")
     assert listed.exit_code == 0, listed.output
-    (member,) = json.loads(listed.stdout)["items"]
+    (member,) = listed.json()["items"]
     assert member["user"]["id"] == added.stdout.strip()
     assert member["user"]["firstName"] == "Ada"
     again = run("sandbox", "add-user", "ADA@example.com")

@@ -16,15 +16,14 @@ from typing import Any
 
 import httpx
 import pytest
-from typer.testing import CliRunner
 
 from pspace_py.cli.context import AppContext
-from pspace_py.cli.main import app
 from pspace_py.sandbox import create_app
 from pspace_py.sandbox.transport import SandboxTransport
-from tests.conformance.shell import Lines, Run
+from tests.conformance.shell import Lines
 from tests.conformance.world import SANDBOX_KEY, Api, World, arrange
 from tests.e2e.helpers import ServedSandbox, start_sandbox
+from tests.run import Run, invoke
 
 # Where the in-process sandbox "is": the transport answers whatever the URL.
 API_URL = "http://127.0.0.1:9/v1"
@@ -96,15 +95,10 @@ def lines(served: ServedSandbox, served_api: Api, tmp_path: Path) -> Lines:
 
 @pytest.fixture
 def pspace(sandbox: Any) -> Pspace:
-    def invoke(*args: str, env: dict[str, str | None] | None = None) -> Run:
+    def run(*args: str, env: dict[str, str | None] | None = None) -> Run:
         """`env` adds to or overrides PAPERSPACE_API_URL / _KEY (None: unset)."""
         state = AppContext(transport=SandboxTransport(sandbox))
         environment = {"PAPERSPACE_API_URL": API_URL, "PAPERSPACE_API_KEY": SANDBOX_KEY}
-        result = CliRunner().invoke(
-            app, list(args), obj=state, env={**environment, **(env or {})}, prog_name="pspace"
-        )
-        if result.exception and not isinstance(result.exception, SystemExit):
-            raise result.exception
-        return Run(result.exit_code, result.stdout, result.stderr)
+        return invoke(state, *args, env={**environment, **(env or {})}, prog_name="pspace")
 
-    return invoke
+    return run

@@ -3,30 +3,15 @@ served sandbox's URL and key exported, as after `export "$(head -n1 sandbox.env)
 
 from __future__ import annotations
 
-import json
 import shlex
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 from tests.conformance.world import SANDBOX_KEY, World
-from tests.e2e.helpers import Result, ServedSandbox, pspace_env, run_pspace
-
-
-@dataclass
-class Run:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-    def describe(self) -> str:
-        return f"exit {self.exit_code}\n--- stdout\n{self.stdout}--- stderr\n{self.stderr}"
+from tests.e2e.helpers import ServedSandbox, pspace_env, run_pspace
+from tests.run import Run
 
 
 class Lines:
@@ -45,11 +30,10 @@ class Lines:
         return line.removeprefix("$ ").format(**self.world.values(), tmp=self.home)
 
     def pspace(self, *args: str) -> Run:
-        """`pspace ARGS...` as the in-process runner's `Run`, for checks shared with it."""
-        result = self.run(shlex.join(["pspace", *args]))
-        return Run(result.code, result.stdout, result.stderr)
+        """`pspace ARGS...` typed at this user's shell."""
+        return self.run(shlex.join(["pspace", *args]))
 
-    def run(self, text: str, *, key: bool = True) -> Result:
+    def run(self, text: str, *, key: bool = True) -> Run:
         env = pspace_env(self.home, self.served.url, api_key=SANDBOX_KEY if key else None)
         if not text.startswith("pspace ") or any(c in text for c in "<>|"):
             done = subprocess.run(
@@ -62,5 +46,5 @@ class Lines:
                 timeout=60,
                 check=False,
             )
-            return Result(done.returncode, done.stdout, done.stderr)
+            return Run(done.returncode, done.stdout, done.stderr)
         return run_pspace(*shlex.split(text)[1:], env=env, cwd=self.home)

@@ -225,7 +225,7 @@ def test_every_docs_line_has_a_decision() -> None:
 @pytest.mark.parametrize("entry", DOCS, ids=[entry.line for entry in DOCS])
 def test_docs_line_runs_as_written(entry: DocLine, lines: Lines) -> None:
     for earlier in entry.before:
-        assert lines.run(lines.typed(earlier, entry.ids)).code == 0
+        assert lines.run(lines.typed(earlier, entry.ids)).exit_code == 0
     typed = lines.typed(entry.line, entry.ids)
     login = typed.startswith("pspace login")
 
@@ -233,19 +233,19 @@ def test_docs_line_runs_as_written(entry: DocLine, lines: Lines) -> None:
 
     assert "Traceback" not in run.stderr, run.describe()
     if entry.expect == "ok":
-        assert run.code == 0, f"{typed}\n{run.describe()}"
+        assert run.exit_code == 0, f"{typed}\n{run.describe()}"
     elif entry.expect == "refused":
-        assert run.code == 5, f"{typed}\n{run.describe()}"
+        assert run.exit_code == 5, f"{typed}\n{run.describe()}"
         assert run.error_line.endswith(REFUSAL), run.stderr
         assert run.stdout == ""
         confirmed = lines.run(typed + " --yes")
-        assert confirmed.code == 0, f"{typed} --yes\n{confirmed.describe()}"
+        assert confirmed.exit_code == 0, f"{typed} --yes\n{confirmed.describe()}"
     else:
-        assert run.code == 2, f"{typed}\n{run.describe()}"
+        assert run.exit_code == 2, f"{typed}\n{run.describe()}"
         assert run.error_line.startswith("Error: No such command"), run.stderr
         assert run.stdout == ""
     if login:  # the key is stored: the next command needs no PAPERSPACE_API_KEY
-        assert lines.run("pspace machine list -q", key=False).code == 0
+        assert lines.run("pspace machine list -q", key=False).exit_code == 0
 
 
 def test_the_seeds_line_makes_the_machine_it_names(lines: Lines, served_api: Api) -> None:
@@ -253,7 +253,7 @@ def test_the_seeds_line_makes_the_machine_it_names(lines: Lines, served_api: Api
 
     run = lines.run(lines.typed(seed.line, seed.ids) + " --json")
 
-    assert run.code == 0, run.describe()
+    assert run.exit_code == 0, run.describe()
     made = run.json()["data"]
     assert (made["name"], made["machineType"], made["region"]) == (
         "your-machine-name",
@@ -266,7 +266,7 @@ def test_the_seeds_line_makes_the_machine_it_names(lines: Lines, served_api: Api
 def test_the_resize_line_resizes(lines: Lines, served_api: Api) -> None:
     (resize,) = [entry for entry in DOCS if entry.line.startswith("pspace machine update")]
 
-    assert lines.run(lines.typed(resize.line, resize.ids)).code == 0
+    assert lines.run(lines.typed(resize.line, resize.ids)).exit_code == 0
 
     resized = served_api.call("GET", f"/machines/{lines.world.gpu_machine}")
     assert (resized["machineType"], resized["storageTotal"]) == ("A100-80G", 50 * 2**30)
@@ -275,7 +275,7 @@ def test_the_resize_line_resizes(lines: Lines, served_api: Api) -> None:
 def test_completion_lines_write_the_script(lines: Lines) -> None:
     for entry in DOCS:
         if "completion" in entry.line and ">" in entry.line:
-            assert lines.run(lines.typed(entry.line, entry.ids)).code == 0
+            assert lines.run(lines.typed(entry.line, entry.ids)).exit_code == 0
     assert "complete -o default -F _pspace_completion pspace" in (
         (lines.home / "pspace.bash").read_text()
     )

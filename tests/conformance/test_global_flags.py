@@ -17,8 +17,8 @@ import pytest
 from tests.conformance.conftest import Pspace
 from tests.conformance.lines import line, the_request
 from tests.conformance.official import Command, commands, global_flags
-from tests.conformance.shell import Run
 from tests.conformance.world import SANDBOX_KEY, Api, World
+from tests.run import Run
 
 OTHER_URL = "http://127.0.0.2:9/v1"  # also the in-process sandbox (its transport answers)
 

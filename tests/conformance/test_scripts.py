@@ -37,7 +37,7 @@ def test_jq_over_the_list_envelope(lines: Lines, served_api: Api) -> None:
 
     run = lines.run(script)
 
-    assert run.code == 0, run.describe()
+    assert run.exit_code == 0, run.describe()
     assert run.stdout.splitlines() == [json.dumps(machine_id) for machine_id in ids]
     assert len(ids) == 3
 
@@ -45,7 +45,7 @@ def test_jq_over_the_list_envelope(lines: Lines, served_api: Api) -> None:
 def test_list_json_is_the_apis_page_as_sent(lines: Lines, served_api: Api) -> None:
     run = lines.run("pspace machine list --json")
 
-    assert run.code == 0, run.describe()
+    assert run.exit_code == 0, run.describe()
     page = api_page(served_api)
     shown = json.loads(run.stdout)
     assert shown == page
@@ -56,7 +56,7 @@ def test_list_json_is_the_apis_page_as_sent(lines: Lines, served_api: Api) -> No
 def test_list_json_with_fields_is_the_official_envelope(lines: Lines, served_api: Api) -> None:
     run = lines.run("pspace machine list --json -F id -F name")
 
-    assert run.code == 0, run.describe()
+    assert run.exit_code == 0, run.describe()
     shown = json.loads(run.stdout)
     assert list(shown) == ["items", "hasMore", "nextPage"]
     assert [list(item) for item in shown["items"]] == [["id", "name"]] * 3
@@ -70,7 +70,7 @@ def test_a_script_pages_with_limit_and_after(lines: Lines, served_api: Api) -> N
     page = first.json()
     second = lines.run(f"pspace machine list --json --limit 2 --after {page['nextPage']}")
 
-    assert (first.code, second.code) == (0, 0), first.describe() + second.describe()
+    assert (first.exit_code, second.exit_code) == (0, 0), first.describe() + second.describe()
     assert [item["id"] for item in page["items"]] == ids[:2]
     assert page["hasMore"] is True
     rest = second.json()
@@ -83,7 +83,7 @@ def test_get_json_is_the_object(lines: Lines, served_api: Api) -> None:
 
     run = lines.run(f"pspace machine get {machine} --json")
 
-    assert run.code == 0, run.describe()
+    assert run.exit_code == 0, run.describe()
     assert json.loads(run.stdout) == served_api.call("GET", f"/machines/{machine}")
     picked = lines.run(f"pspace machine get {machine} --json -F id -F state")
     assert list(picked.json()) == ["id", "state"]
@@ -108,7 +108,7 @@ def test_machine_actions_print_the_apis_data_and_event(
 ) -> None:
     run = lines.run(lines.typed(line))
 
-    assert run.code == 0, run.describe()
+    assert run.exit_code == 0, run.describe()
     answer = json.loads(run.stdout)
     assert list(answer) == ["data", "event"]
     assert answer["event"]["machineId"] == answer["data"]["id"]

@@ -9,30 +9,23 @@ and stops them when it ends.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
-# Makes `tests.e2e.helpers` importable however pytest is started (`pytest`, `python -m pytest`,
-# xdist workers): the repository root, not only this directory, is on the import path.
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from tests.e2e.helpers import (  # noqa: E402
+from tests.e2e.helpers import (
     E2E_KEY,
     PSPACE,
     SANDBOX_KEY,
-    Result,
+    Run,
     ServedSandbox,
     pspace_env,
     run_pspace,
     start_sandbox,
 )
 
-Pspace = Callable[..., Result]
+Pspace = Callable[..., Run]
 
 
 def _served(
@@ -104,7 +97,7 @@ def bound_runner(server: ServedSandbox, home: Path) -> Pspace:
         api_key: str | None = SANDBOX_KEY,
         api_url: str | None = server.url,
         env: Mapping[str, str] | None = None,
-    ) -> Result:
+    ) -> Run:
         full_env = pspace_env(home, api_url, api_key=api_key, **(env or {}))
         return run_pspace(*args, env=full_env, input=input, timeout=timeout)
 

@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from tests.run import Run
+
 PSPACE = Path(sys.executable).parent / "pspace"
 SANDBOX_KEY = "sandbox-key"
 # The served sandboxes of the fixtures also accept this key, as a team of its own.
@@ -30,36 +32,6 @@ DEFAULT_TIMEOUT = 30.0
 # What the parent process may have set that would change what pspace does.
 _STRIPPED_PREFIXES = ("PAPERSPACE_", "PSPACE_")
 _STRIPPED_NAMES = frozenset({"CI", "NO_COLOR", "COLUMNS", "TERM"})
-
-
-class Result(NamedTuple):
-    """What a user sees of one `pspace` run: (code, stdout, stderr)."""
-
-    code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-    @property
-    def lines(self) -> list[str]:
-        """Stdout's non-empty lines."""
-        return [line for line in self.stdout.splitlines() if line.strip()]
-
-    @property
-    def stderr_lines(self) -> list[str]:
-        return [line for line in self.stderr.splitlines() if line.strip()]
-
-    @property
-    def error_line(self) -> str:
-        """The one `Error: ...` line on stderr (fails the test unless there is exactly one)."""
-        errors = [line for line in self.stderr_lines if line.startswith("Error: ")]
-        assert len(errors) == 1, f"expected one error line on stderr, got:\n{self.stderr}"
-        return errors[0]
-
-    def describe(self) -> str:
-        return f"exit {self.code}\n--- stdout\n{self.stdout}--- stderr\n{self.stderr}"
 
 
 def base_env(home: Path) -> dict[str, str]:
@@ -113,7 +85,7 @@ def run_pspace(
     input: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     cwd: Path | None = None,
-) -> Result:
+) -> Run:
     """Run the installed `pspace ARGS...` with no terminal: stdin is `input` or /dev/null."""
     done = subprocess.run(
         [str(PSPACE), *args],
@@ -126,13 +98,13 @@ def run_pspace(
         check=False,
         cwd=cwd,
     )
-    return Result(done.returncode, done.stdout, done.stderr)
+    return Run(done.returncode, done.stdout, done.stderr)
 
 
-def run_ok(*args: str, env: Mapping[str, str], input: str | None = None) -> Result:
+def run_ok(*args: str, env: Mapping[str, str], input: str | None = None) -> Run:
     """`run_pspace`, failing the test unless it exits 0."""
     result = run_pspace(*args, env=env, input=input)
-    assert result.code == 0, f"pspace {' '.join(args)}: {result.describe()}"
+    assert result.exit_code == 0, f"pspace {' '.join(args)}: {result.describe()}"
     return result
 
 

@@ -10,8 +10,12 @@ import subprocess
 from typing import Any
 from urllib.parse import urlparse
 
+import pytest
+
 from tests.e2e.conftest import Pspace
 from tests.e2e.helpers import SANDBOX_KEY, ServedSandbox
+
+pytestmark = pytest.mark.slow
 
 MACHINE = {
     "name": "box",
@@ -74,11 +78,11 @@ def test_the_docs_curl_line_then_pspace_machine_access(
     assert status == 200, accessor
     assert accessor["user"]["id"] == user_id
     listed = pspace("machine", "access", "list", "box", "-q")
-    assert listed.code == 0, listed.describe()
+    assert listed.exit_code == 0, listed.describe()
     assert listed.stdout.split() == [user_id]
 
     removed = pspace("machine", "access", "remove", "box", "ada@example.com", "--yes")
 
-    assert removed.code == 0, removed.describe()
+    assert removed.exit_code == 0, removed.describe()
     assert pspace("machine", "access", "list", "box", "-q").stdout == ""
     assert pspace("user", "list", "--json").json()["items"][0]["user"]["email"] == "ada@example.com"

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import Result, ServedSandbox
+from tests.e2e.helpers import Run, ServedSandbox
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-Pspace = Callable[..., Result]
+Pspace = Callable[..., Run]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "official-cli"
 
 
@@ -31,12 +31,12 @@ def test_the_official_login_never_reaches_a_served_sandbox(
     sandbox.reset()
 
     refused = pspace("machine", "list", "--json", api_key=None)
-    assert refused.code == 3, refused.describe()
+    assert refused.exit_code == 3, refused.describe()
     assert f"Not logged in to {sandbox.url}" in refused.error_line
     assert str(directory / "credentials.toml") in refused.error_line
     assert sandbox.requests() == []  # nothing was sent, so no key was either
 
     listed = pspace("machine", "list", "--json")  # with PAPERSPACE_API_KEY for the sandbox
-    assert listed.code == 0, listed.describe()
+    assert listed.exit_code == 0, listed.describe()
     assert {path.name: path.read_bytes() for path in directory.iterdir()} == before
     assert not (home / "config" / "config.toml").exists()  # pspace stored nothing of its own

@@ -15,7 +15,7 @@ import pytest
 
 from tests.e2e.helpers import base_env, run_bash
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 INSTALL_LINE = "pip install pspace-py"

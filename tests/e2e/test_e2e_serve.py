@@ -11,7 +11,7 @@ import pytest
 
 from tests.e2e.helpers import SANDBOX_KEY, ServedSandbox, http_json, pspace_env, run_ok
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 LIST_ENVELOPE = {"items", "hasMore", "nextPage"}
 

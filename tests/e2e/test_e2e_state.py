@@ -7,12 +7,14 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pspace_py.sandbox.lifecycle import Timing
 from tests.e2e.helpers import (
     PSPACE,
     ServedSandbox,
@@ -21,7 +23,7 @@ from tests.e2e.helpers import (
     run_pspace,
 )
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 CREATE = (
@@ -39,7 +41,7 @@ RAW_CREATE = {
 
 def listed(home: Path, server: ServedSandbox) -> list[dict[str, Any]]:
     result = run_pspace("machine", "list", "--all", "--json", env=pspace_env(home, server.url))
-    assert result.code == 0, result.describe()
+    assert result.exit_code == 0, result.describe()
     items: list[dict[str, Any]] = result.json()["items"]
     return items
 
@@ -55,7 +57,7 @@ def test_state_survives_a_restart_of_the_server(
     state = tmp_path / "state.sqlite3"
     first = sandboxes("--state", str(state))
     created = run_pspace(*CREATE, "-n", "survivor", "--json", env=pspace_env(home, first.url))
-    assert created.code == 0, created.describe()
+    assert created.exit_code == 0, created.describe()
     machine_id = created.json()["data"]["id"]
     assert created.json()["data"]["state"] == "provisioning"
     first.advance(10)  # the clock's offset is kept in the file too
@@ -161,6 +163,7 @@ def test_in_process_sandbox_across_processes_reaches_ready_and_resets(
     state = Path(env["PSPACE_SANDBOX_STATE"])
     quickstart = readme_quickstart_commands()
     assert quickstart.endswith("&& pspace --sandbox machine list")
+    started = time.monotonic()
     done = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", quickstart],
         env=env,
@@ -170,11 +173,20 @@ def test_in_process_sandbox_across_processes_reaches_ready_and_resets(
         timeout=30,
         check=False,
     )
+    took = time.monotonic() - started
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert any(line.split() == ["NAME", "demo"] for line in lines)  # what create printed
+    assert any(line.split() == ["STATE", "provisioning"] for line in lines)  # as it begins
     header = next(n for n, line in enumerate(lines) if line.split()[:3] == ["ID", "NAME", "STATE"])
-    assert [line.split()[1:3] for line in lines[header + 1 :]] == [["demo", "provisioning"]]
+    [listed_state] = [line.split()[2] for line in lines[header + 1 :] if line.split()[1] == "demo"]
+    # `pspace --sandbox` runs on the wall clock: the list shows what the sandbox's clock says
+    # at that moment. Within the default provisioning time of the create that is provisioning
+    # whatever the machine's load; on a machine slow enough to take longer, ready is right too.
+    if took < Timing().provisioning:
+        assert listed_state == "provisioning", done.stdout
+    else:
+        assert listed_state in ("provisioning", "ready"), done.stdout
     assert state.exists()
 
     # The default timing is seconds: move the clock through the admin route of a sandbox
@@ -187,13 +199,13 @@ def test_in_process_sandbox_across_processes_reaches_ready_and_resets(
         "--sandbox", "machine", "wait", "demo", "--state", "ready", "--timeout", "5", "--json",
         env=env,
     )  # fmt: skip
-    assert waited.code == 0, waited.describe()
+    assert waited.exit_code == 0, waited.describe()
     assert waited.json()["state"] == "ready"
     listing = run_pspace("--sandbox", "machine", "list", "--json", env=env)
     assert [(m["name"], m["state"]) for m in listing.json()["items"]] == [("demo", "ready")]
 
     reset = run_pspace("sandbox", "reset", env=env)
-    assert reset.code == 0, reset.describe()
+    assert reset.exit_code == 0, reset.describe()
     assert f"Sandbox state in {state} emptied." in reset.stderr
     empty = run_pspace("--sandbox", "machine", "list", "--json", env=env)
-    assert (empty.code, empty.json()["items"]) == (0, [])
+    assert (empty.exit_code, empty.json()["items"]) == (0, [])

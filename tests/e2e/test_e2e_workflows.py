@@ -23,14 +23,14 @@ import pytest
 from tests.e2e.helpers import (
     E2E_KEY,
     PSPACE,
-    Result,
+    Run,
     ServedSandbox,
     pspace_env,
 )
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-Pspace = Callable[..., Result]
+Pspace = Callable[..., Run]
 CREATE = (
     "machine", "create", "--machine-type", "C5", "--template-id", "t0nspur5",
     "--region", "NY2", "--disk-size", "50",
@@ -38,8 +38,8 @@ CREATE = (
 GIB = 1024**3
 
 
-def ok(result: Result) -> Result:
-    assert result.code == 0, result.describe()
+def ok(result: Run) -> Run:
+    assert result.exit_code == 0, result.describe()
     return result
 
 
@@ -77,7 +77,7 @@ def test_login_create_ready_stop_resize_start_stop_deactivate(
     assert stat.S_IMODE(config.stat().st_mode) == 0o600
     assert E2E_KEY in config.read_text()  # stored, so that the next commands need nothing
 
-    def user(*args: str, input: str | None = None) -> Result:
+    def user(*args: str, input: str | None = None) -> Run:
         """What the logged-in user runs: no PAPERSPACE_API_KEY, no PAPERSPACE_API_URL."""
         return pspace_clocked(*args, input=input, api_key=None, api_url=None)
 
@@ -141,7 +141,7 @@ def test_login_create_ready_stop_resize_start_stop_deactivate(
     clocked.advance(5)
     waited = ok(user("machine", "wait", machine_id, "--state", "gone", "--json"))
     assert waited.json()["data"] is None
-    assert user("machine", "get", machine_id).code == 4
+    assert user("machine", "get", machine_id).exit_code == 4
 
     events = {e["name"]: e["state"] for e in clocked.api("GET", "/machine-events", key=E2E_KEY)[
         "items"
@@ -200,7 +200,7 @@ def test_a_wait_past_its_deadline_then_the_hint_that_finishes_it(
 ) -> None:
     machine_id = ok(pspace_clocked(*CREATE, "-n", "slowpoke", "-q")).stdout.strip()
     late = pspace_clocked("machine", "wait", "slowpoke", "--state", "ready", "--timeout", "1")
-    assert late.code == 7
+    assert late.exit_code == 7
     assert late.stdout == ""
     assert f"Gave up waiting after 1s: machine {machine_id} is provisioning" in late.error_line
     hint = re.search(r"'pspace (machine wait [^']+)'", late.error_line)
@@ -213,7 +213,7 @@ def test_a_wait_past_its_deadline_then_the_hint_that_finishes_it(
 def test_an_event_that_ends_in_error(pspace: Pspace, sandbox: ServedSandbox) -> None:
     sandbox.fail_event("create", "No capacity for C5 in NY2 right now")
     result = pspace(*CREATE, "-n", "unlucky", "--wait", "-q")
-    assert result.code == 8
+    assert result.exit_code == 8
     # The machine the failed create left is named: its ID, as -q gives it (issue 16 item 2).
     [machine_id] = result.lines
     assert f"Machine {machine_id}: create failed: No capacity for C5 in NY2 right now." in (
@@ -236,7 +236,7 @@ def test_names_and_ambiguous_names(pspace: Pspace, sandbox: ServedSandbox) -> No
 
     sandbox.admin("DELETE", "requests")
     ambiguous = pspace("machine", "stop", "twin")
-    assert ambiguous.code == 2
+    assert ambiguous.exit_code == 2
     assert "The name 'twin' matches 2 machines:" in ambiguous.error_line
     assert all(machine_id in ambiguous.error_line for machine_id in twins)
     assert "Use the ID instead." in ambiguous.error_line
@@ -247,7 +247,7 @@ def test_names_and_ambiguous_names(pspace: Pspace, sandbox: ServedSandbox) -> No
     assert stops_sent(sandbox) == [f"/v1/machines/{twins[1]}/stop"]
     by_name = machines(pspace)
     assert by_name["solo"]["state"] == "ready"
-    assert pspace("machine", "get", "Solo").code == 4  # names are exact
+    assert pspace("machine", "get", "Solo").exit_code == 4  # names are exact
 
 
 # -- issue 6: bulk ----------------------------------------------------------------------------
@@ -265,7 +265,7 @@ def test_bulk_stop_of_20_by_glob_with_one_failing(pspace: Pspace, sandbox: Serve
     result = pspace(
         "machine", "stop", "--all", "--name-glob", "batch-*", "--yes", "--wait", "--json"
     )
-    assert result.code == 9, result.describe()
+    assert result.exit_code == 9, result.describe()
     outcomes = result.json()
     assert {item["id"] for item in outcomes} == set(batch)
     failed = [item for item in outcomes if not item["ok"]]
@@ -338,20 +338,20 @@ def test_no_prompt_when_stdin_is_not_a_terminal(pspace: Pspace, sandbox: ServedS
         started = time.monotonic()
         result = pspace(*args, input=stdin, timeout=15)
         assert time.monotonic() - started < 10
-        assert result.code == 5, (args, result.describe())
+        assert result.exit_code == 5, (args, result.describe())
         assert result.error_line.endswith("Pass --yes to go ahead without a terminal."), args
         assert result.stdout == ""
     assert stops_sent(sandbox) == []
     assert {item["state"] for item in machines(pspace).values()} == {"ready"}
 
     no_key = pspace("login", api_key=None, timeout=15)
-    assert no_key.code == 2
+    assert no_key.exit_code == 2
     assert "no terminal to ask for one" in no_key.error_line
     assert "--with-key-stdin" in no_key.error_line
 
     # Creating asks on a terminal, but is not destructive: without one it goes ahead.
     created = pspace(*CREATE, "-n", "unattended", "-q", timeout=15)
-    assert created.code == 0, created.describe()
+    assert created.exit_code == 0, created.describe()
     assert created.lines == [machines(pspace)["unattended"]["id"]]
 
 
@@ -359,21 +359,21 @@ def test_a_terminal_is_asked_unless_ci_is_set(sandbox: ServedSandbox, home: Path
     """The control for the test above: on a pseudo-terminal pspace does ask, except in CI."""
     sandbox.seed(1, "tty-box-")
     asked = run_on_terminal(sandbox, home, answer="n\n")
-    assert asked.code == 5, asked.describe()
+    assert asked.exit_code == 5, asked.describe()
     # The answer is echoed by the terminal, not to stderr: the error follows the question.
     assert asked.stderr_lines[-1] == (
         "Stop 1 machine? [y/N]: Error: Cancelled: stop 1 machine was not confirmed."
     )
 
     in_ci = run_on_terminal(sandbox, home, answer="y\n", CI="true")
-    assert in_ci.code == 5, in_ci.describe()
+    assert in_ci.exit_code == 5, in_ci.describe()
     assert "[y/N]" not in in_ci.stderr
     # A person may be at this terminal: CI, not the terminal, is why nobody is asked.
     assert in_ci.error_line.endswith("Pass --yes to go ahead (nobody is asked while CI is set).")
     assert stops_sent(sandbox) == []
 
 
-def run_on_terminal(sandbox: ServedSandbox, home: Path, answer: str, **env: str) -> Result:
+def run_on_terminal(sandbox: ServedSandbox, home: Path, answer: str, **env: str) -> Run:
     """`pspace machine stop --all` with a pseudo-terminal as stdin, `answer` typed into it."""
     import pty
 
@@ -397,4 +397,4 @@ def run_on_terminal(sandbox: ServedSandbox, home: Path, answer: str, **env: str)
     finally:
         os.close(terminal)
         os.close(controller)
-    return Result(process.returncode, stdout, stderr)
+    return Run(process.returncode, stdout, stderr)

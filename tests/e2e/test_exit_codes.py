@@ -19,16 +19,16 @@ import pytest
 
 from tests.e2e.helpers import (
     PSPACE,
-    Result,
+    Run,
     ServedSandbox,
     closed_port,
     pspace_env,
     run_pspace,
 )
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-Pspace = Callable[..., Result]
+Pspace = Callable[..., Run]
 CREATE = (
     "machine", "create", "--machine-type", "C5", "--template-id", "t0nspur5",
     "--region", "NY2", "--disk-size", "50",
@@ -37,7 +37,7 @@ CREATE = (
 
 def create(pspace: Pspace, name: str, *extra: str) -> dict[str, Any]:
     result = pspace(*CREATE, "-n", name, "--json", *extra)
-    assert result.code == 0, result.describe()
+    assert result.exit_code == 0, result.describe()
     data: dict[str, Any] = result.json()["data"]
     return data
 
@@ -53,7 +53,7 @@ def api_calls(server: ServedSandbox) -> list[str]:
 def test_0_success(pspace: Pspace) -> None:
     created = create(pspace, "zero")
     result = pspace("machine", "list", "--json")
-    assert result.code == 0
+    assert result.exit_code == 0
     assert [item["id"] for item in result.json()["items"]] == [created["id"]]
     assert "Error" not in result.stderr
 
@@ -64,22 +64,20 @@ def test_0_success(pspace: Pspace) -> None:
 def test_1_unexpected_error_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """In-process (CliRunner): an exception pspace does not expect is one line and exit 1."""
     import httpx
-    from typer.testing import CliRunner
 
     from pspace_py.api.machines import MachinesApi
     from pspace_py.cli.context import AppContext
-    from pspace_py.cli.main import app
     from pspace_py.sandbox import create_app
+    from tests.run import invoke
 
     def explode(self: object, query: object) -> None:
         raise RuntimeError("the page walker fell over")
 
     monkeypatch.setattr(MachinesApi, "page", explode)
     state = AppContext(transport=httpx.WSGITransport(app=create_app(instant=True)))
-    result = CliRunner().invoke(app, ["--sandbox", "machine", "list"], obj=state)
+    result = invoke(state, "--sandbox", "machine", "list")
     assert result.exit_code == 1
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert lines == [
+    assert result.stderr_lines == [
         "Error: Unexpected error: RuntimeError: the page walker fell over. "
         "Run again with --debug for details, and report it if it persists."
     ]
@@ -94,7 +92,7 @@ def test_2_usage_error_from_a_broken_config_file(pspace: Pspace, home: Path) -> 
     config.parent.mkdir(parents=True)
     config.write_text("[profiles.default\napi_key = 'x'\n")
     result = pspace("machine", "list", api_key=None)
-    assert result.code == 2, result.describe()
+    assert result.exit_code == 2, result.describe()
     assert result.error_line.startswith(f"Error: Config file {config} is not valid TOML")
     assert "Fix or delete the file" in result.error_line
     assert result.stdout == ""
@@ -105,7 +103,7 @@ def test_2_usage_error_from_a_file_that_is_not_sandbox_state(home: Path) -> None
     state.write_text("these are my notes, not a database\n")
     env = pspace_env(home, None, api_key=None, PSPACE_SANDBOX_STATE=str(state))
     result = run_pspace("--sandbox", "machine", "list", env=env)
-    assert result.code == 2, result.describe()
+    assert result.exit_code == 2, result.describe()
     assert result.error_line.startswith(
         f"Error: {state} is not a pspace sandbox state file (it is not an SQLite database); it "
         "was left as it is."
@@ -117,7 +115,7 @@ def test_2_usage_error_from_a_file_that_is_not_sandbox_state(home: Path) -> None
 
 def test_2_usage_unknown_flag(pspace: Pspace, sandbox: ServedSandbox) -> None:
     result = pspace("machine", "list", "--colour-me-surprised")
-    assert result.code == 2
+    assert result.exit_code == 2
     assert result.error_line == (
         "Error: No such option: --colour-me-surprised. See 'pspace machine list --help'."
     )
@@ -128,7 +126,7 @@ def test_2_usage_bad_disk_size_is_caught_before_any_request(
     pspace: Pspace, sandbox: ServedSandbox
 ) -> None:
     result = pspace(*CREATE[:-1], "51", "-n", "odd-disk", "--yes")
-    assert result.code == 2
+    assert result.exit_code == 2
     assert result.error_line == (
         "Error: Disk size 51 GB is not offered. Use one of: 50, 100, 250, 500, 1000, 2000, 4000, "
         "8000, 12000, 16000."
@@ -141,7 +139,7 @@ def test_2_usage_bad_disk_size_is_caught_before_any_request(
 
 def test_3_not_logged_in(pspace: Pspace, sandbox: ServedSandbox) -> None:
     result = pspace("machine", "list", api_key=None)
-    assert result.code == 3
+    assert result.exit_code == 3
     assert result.error_line.startswith("Error: Not logged in. Run 'pspace login'")
     assert "PAPERSPACE_API_KEY" in result.error_line
     assert api_calls(sandbox) == []
@@ -150,7 +148,7 @@ def test_3_not_logged_in(pspace: Pspace, sandbox: ServedSandbox) -> None:
 def test_3_rejected_key(pspace: Pspace) -> None:
     secret = "not-a-key-the-sandbox-knows-4242"
     result = pspace("machine", "list", api_key=secret)
-    assert result.code == 3
+    assert result.exit_code == 3
     assert "(HTTP 401" in result.error_line
     assert "Check the key" in result.error_line
     assert secret not in result.stderr + result.stdout
@@ -161,7 +159,7 @@ def test_3_rejected_key(pspace: Pspace) -> None:
 
 def test_4_not_found(pspace: Pspace) -> None:
     result = pspace("machine", "get", "no-such-box")
-    assert result.code == 4
+    assert result.exit_code == 4
     assert result.error_line == (
         "Error: No machine has the ID or name 'no-such-box'. List them with 'pspace machine list'."
     )
@@ -173,7 +171,7 @@ def test_4_not_found(pspace: Pspace) -> None:
 def test_5_refused_by_the_api_state(pspace: Pspace) -> None:
     machine = create(pspace, "running", "--no-start-on-create", "--wait")
     result = pspace("machine", "restart", "running")
-    assert result.code == 5, result.describe()
+    assert result.exit_code == 5, result.describe()
     assert "(HTTP 400" in result.error_line
     assert result.stdout == ""
     shown = pspace("machine", "get", machine["id"], "--json").json()
@@ -185,7 +183,7 @@ def test_5_destructive_without_yes_and_without_a_terminal(
 ) -> None:
     machine = create(pspace, "keepme")
     result = pspace("machine", "deactivate", "keepme", timeout=15)
-    assert result.code == 5
+    assert result.exit_code == 5
     assert result.error_line == (
         "Error: Not confirmed: deactivating a machine needs confirmation. "
         "Pass --yes to go ahead without a terminal."
@@ -193,9 +191,9 @@ def test_5_destructive_without_yes_and_without_a_terminal(
     calls = api_calls(sandbox)
     assert calls, "the name was not even looked up"
     assert not [call for call in calls if call.startswith("DELETE")]
-    assert pspace("machine", "get", machine["id"]).code == 0
+    assert pspace("machine", "get", machine["id"]).exit_code == 0
     # The same command with --yes goes ahead: the refusal above was only about confirming.
-    assert pspace("machine", "deactivate", "keepme", "--stop", "--yes").code == 0
+    assert pspace("machine", "deactivate", "keepme", "--stop", "--yes").exit_code == 0
     assert [call for call in api_calls(sandbox) if call.startswith("DELETE")]
 
 
@@ -207,7 +205,7 @@ def test_6_unreachable_closed_port(home: Path) -> None:
     env = pspace_env(home, f"http://127.0.0.1:{port}/v1")
     started = time.monotonic()
     result = run_pspace("machine", "list", "--retries", "1", env=env, timeout=30)
-    assert result.code == 6
+    assert result.exit_code == 6
     assert result.error_line.startswith("Error: Cannot connect to 127.0.0.1")
     assert "(no response)" in result.error_line
     assert "Check the network and the API URL" in result.error_line
@@ -226,7 +224,7 @@ def test_6_malformed_response(
 ) -> None:
     sandbox.fault(operation="machines-list", body=body, times=0)
     result = pspace("machine", "list", "--retries", "0")
-    assert result.code == 6, result.describe()
+    assert result.exit_code == 6, result.describe()
     assert expected in result.error_line
     assert result.stdout == ""
 
@@ -239,7 +237,7 @@ def test_7_wait_deadline(pspace_clocked: Pspace) -> None:
     started = time.monotonic()
     result = pspace_clocked(*CREATE, "-n", "slow", "--wait", "--timeout", "1", "-q")
     elapsed = time.monotonic() - started
-    assert result.code == 7, result.describe()
+    assert result.exit_code == 7, result.describe()
     [machine_id] = result.lines  # created, so named: its ID on stdout (issue 16 item 2)
     assert f"Gave up waiting after 1s: machine {machine_id}" in result.error_line
     assert "is provisioning, not ready." in result.error_line
@@ -252,10 +250,10 @@ def test_7_wait_deadline(pspace_clocked: Pspace) -> None:
 
 def test_8_operation_failed(pspace: Pspace, sandbox: ServedSandbox) -> None:
     machine = create(pspace, "fragile", "--wait")
-    assert pspace("machine", "stop", "fragile", "--wait").code == 0
+    assert pspace("machine", "stop", "fragile", "--wait").exit_code == 0
     sandbox.fail_event("start", "GPU host lost its marbles", machine_id=machine["id"])
     result = pspace("machine", "start", "fragile", "--wait")
-    assert result.code == 8, result.describe()
+    assert result.exit_code == 8, result.describe()
     assert result.error_line.startswith(
         f"Error: Machine {machine['id']}: start failed: GPU host lost its marbles."
     )
@@ -267,10 +265,10 @@ def test_8_operation_failed(pspace: Pspace, sandbox: ServedSandbox) -> None:
 
 def test_9_partial_failure_of_a_bulk_action(pspace: Pspace) -> None:
     off = create(pspace, "was-off", "--wait")
-    assert pspace("machine", "stop", "was-off", "--wait").code == 0
+    assert pspace("machine", "stop", "was-off", "--wait").exit_code == 0
     on = create(pspace, "was-on", "--wait")
     result = pspace("machine", "restart", "was-on", "was-off", "--json")
-    assert result.code == 9, result.describe()
+    assert result.exit_code == 9, result.describe()
     outcomes = {item["name"]: item for item in result.json()}
     assert outcomes["was-on"]["ok"] is True
     assert outcomes["was-off"]["ok"] is False
@@ -320,4 +318,4 @@ def test_130_and_143_interrupted_during_a_slow_request(
             process.communicate(timeout=10)
     assert process.returncode == code
     assert stdout == ""
-    assert Result(code, stdout, stderr).error_line == line
+    assert Run(code, stdout, stderr).error_line == line

@@ -29,6 +29,8 @@ from tests.e2e.helpers import (
 )
 from tests.e2e.tmux import Terminal, needs_tmux
 
+pytestmark = pytest.mark.slow
+
 DEFAULT_URL = "https://api.paperspace.com/v1"
 
 
@@ -116,12 +118,12 @@ def test_login_with_an_exported_sandbox_url_leaves_the_profile_on_the_default_ap
     server = sandboxes()
     exported = pspace_env(home, server.url, api_key=None)
     login = run_pspace("login", "--with-key-stdin", env=exported, input=SANDBOX_KEY)
-    assert login.code == 0, login.stderr
+    assert login.exit_code == 0, login.stderr
     profile = config_of(home)["profiles"]["default"]  # type: ignore[index]
     assert "api_url" not in profile
     assert "PAPERSPACE_API_URL" in login.stderr  # it says the URL was not kept
     # In that shell the key works: it goes to the API it was checked against ...
-    assert run_pspace("machine", "list", "-q", env=exported).code == 0
+    assert run_pspace("machine", "list", "-q", env=exported).exit_code == 0
     server.stop()
 
     whoami = run_pspace("whoami", env=offline(home, proxy))
@@ -129,12 +131,12 @@ def test_login_with_an_exported_sandbox_url_leaves_the_profile_on_the_default_ap
     # ... and nowhere else: once the sandbox is gone, nothing waits on its address, and the
     # sandbox's key is not sent to Paperspace.
     assert "Cannot connect" not in whoami.stderr
-    assert whoami.code == 3
+    assert whoami.exit_code == 3
     assert whoami.stderr.startswith(f"Error: Not logged in to {DEFAULT_URL}:")
     assert "pspace login" in whoami.stderr
     assert proxy.targets == []
     real = run_pspace("login", "--api-key", "a-real-key", env=offline(home, proxy))
-    assert real.code == 6  # checked against Paperspace (through the refusing proxy) ...
+    assert real.exit_code == 6  # checked against Paperspace (through the refusing proxy) ...
     assert any("api.paperspace.com:443" in target for target in proxy.targets), proxy.targets
     assert "127.0.0.1" not in real.stderr  # ... not against the stopped sandbox
 
@@ -147,13 +149,13 @@ def test_login_with_api_url_remembers_it_and_a_dead_one_is_named_with_the_fix(
     login = run_pspace(
         "login", "--api-url", server.url, "--with-key-stdin", env=env, input=SANDBOX_KEY
     )
-    assert login.code == 0, login.stderr
+    assert login.exit_code == 0, login.stderr
     assert config_of(home)["profiles"]["default"]["api_url"] == server.url  # type: ignore[index]
     server.stop()
 
     listed = run_pspace("machine", "list", env=offline(home, proxy))
 
-    assert listed.code == 6
+    assert listed.exit_code == 6
     assert server.url in listed.stderr
     assert "pspace config unset api_url" in listed.stderr
     assert listed.stderr.count("\n") == 1
@@ -170,13 +172,13 @@ def test_whoami_logout_and_config_work_without_the_network(
     env = offline(home, proxy)
 
     whoami = run_pspace("whoami", env=env)
-    assert whoami.code == 6  # the key could not be checked ...
+    assert whoami.exit_code == 6  # the key could not be checked ...
     assert str(team) in whoami.stdout  # ... but what is known locally is shown
     assert "pspace config unset api_url" in whoami.stderr
-    assert run_pspace("config", "list", env=env).code == 0
-    assert run_pspace("config", "unset", "api_url", env=env).code == 0
+    assert run_pspace("config", "list", env=env).exit_code == 0
+    assert run_pspace("config", "unset", "api_url", env=env).exit_code == 0
     assert "api_url" not in config_of(home)["profiles"]["default"]  # type: ignore[index]
-    assert run_pspace("logout", env=env).code == 0
+    assert run_pspace("logout", env=env).exit_code == 0
     assert config_of(home).get("profiles", {}) == {}
 
 

@@ -11,7 +11,7 @@ import pytest
 from tests.e2e.helpers import PSPACE
 from tests.e2e.tmux import needs_tmux, run_in_terminal
 
-pytestmark = needs_tmux
+pytestmark = [needs_tmux, pytest.mark.slow]
 
 
 def terminal_env(home: Path) -> dict[str, str]:

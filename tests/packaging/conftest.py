@@ -10,18 +10,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from tests.packaging.environment import USER_PIP_CACHE, Venv, clean_env
 
 WHEEL_ENV = "PSPACE_TEST_WHEEL"
 SDIST_ENV = "PSPACE_TEST_SDIST"
 
 collect_ignore_glob = [] if os.environ.get(WHEEL_ENV) else ["test_*.py"]
-
-Venv = Callable[..., Path]
-USER_PIP_CACHE = str(Path("~/.cache/pip").expanduser())  # the user's, so installs reuse it
 
 
 @pytest.fixture(scope="session")
@@ -38,30 +36,6 @@ def sdist() -> Path:
     assert path.is_file(), path
     assert path.name.endswith(".tar.gz"), path
     return path
-
-
-def clean_env(home: Path, **extra: str) -> dict[str, str]:
-    """No venv active, nothing of pspace's settings, every user dir under `home`."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("PAPERSPACE_", "PSPACE_", "PYTEST_", "VIRTUAL_ENV"))
-        and name not in ("CI", "PYTHONPATH")
-    }
-    venv_bin = str(Path(sys.executable).parent)
-    path = [entry for entry in env.get("PATH", os.defpath).split(os.pathsep) if entry != venv_bin]
-    home.mkdir(parents=True, exist_ok=True)
-    env.update(
-        PATH=os.pathsep.join(path),
-        HOME=str(home),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_DATA_HOME=str(home / ".local" / "share"),
-        XDG_CACHE_HOME=str(home / ".cache"),
-        PYTHONUNBUFFERED="1",
-        NO_COLOR="1",
-    )
-    env.update(extra)
-    return env
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from conftest import Venv, clean_env
+from tests.packaging.environment import Venv, clean_env
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"

@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-# `tests.reliability.helpers` must import however pytest is started (`pytest`,
-# `python -m pytest`, xdist workers): put the repository root on the import path.
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from tests.reliability.helpers import Cli, Run, in_process, invoke  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _restore_debug_logging() -> Iterator[None]:
-    """`--debug` points the package logger at that run's stderr; undo it after the test."""
-    logger = logging.getLogger("pspace_py")
-    saved = (list(logger.handlers), logger.level, logger.propagate)
-    yield
-    logger.handlers, logger.level, logger.propagate = saved[0], saved[1], saved[2]
+from tests.reliability.helpers import Cli, Run, in_process, invoke
 
 
 @pytest.fixture
@@ -41,3 +23,12 @@ def cli(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> Cli:
         return invoke(in_process(sandbox), *args, **kwargs)
 
     return run
+
+
+@pytest.fixture
+def config_file(isolated_env: Path) -> tuple[Path, bytes, int]:
+    """A real config file (written by `pspace config set`), and its bytes and mode."""
+    run = invoke(None, "config", "set", "http_timeout", "45")
+    assert run.exit_code == 0, run.stderr
+    path = isolated_env / "config.toml"
+    return path, path.read_bytes(), path.stat().st_mode

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import socket
@@ -22,21 +21,21 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
-from typer.testing import CliRunner
 
 from pspace_py.api.client import ApiClient
 from pspace_py.cli.context import AppContext
-from pspace_py.cli.main import app as cli_app
 from pspace_py.errors import ExitCode
 from pspace_py.sandbox import FaultRule, create_app, parse_fault_rule
 from pspace_py.sandbox.app import SandboxApp
 from pspace_py.sandbox.server import SandboxServer
 from pspace_py.sandbox.transport import SandboxTransport
+from tests.run import Run
+from tests.run import invoke as run_in_process
 
 KEY = "sandbox-key"
 # Exit codes of the public contract (docs/dev/conventions.md).
@@ -137,32 +136,6 @@ class RecordingContext(AppContext):
             self._sleep_hook(seconds)
 
 
-@dataclass
-class Run:
-    exit_code: int
-    stdout: str
-    stderr: str
-    sleeps: list[float] = field(default_factory=list)
-    elapsed: float = 0.0
-    context: RecordingContext | None = None
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-    @property
-    def error_lines(self) -> list[str]:
-        """stderr's lines that say something (no blank lines, no --debug lines)."""
-        return [
-            line
-            for line in self.stderr.splitlines()
-            if line.strip() and not line.startswith("debug: ")
-        ]
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-
 Cli = Callable[..., Run]
 
 
@@ -173,14 +146,8 @@ def invoke(
     input: str | None = None,
     sleep: Callable[[float], None] | None = None,
 ) -> Run:
-    """`pspace ARGS...` in-process; an exception that escapes the CLI fails the test."""
-    state = RecordingContext(transport, sleep)
-    started = time.monotonic()
-    result = CliRunner().invoke(cli_app, list(args), obj=state, env=env, input=input)
-    elapsed = time.monotonic() - started
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return Run(result.exit_code, result.stdout, result.stderr, state.sleeps, elapsed, state)
+    """`pspace ARGS...` in-process, the client's retry waits recorded in ``run.sleeps``."""
+    return run_in_process(RecordingContext(transport, sleep), *args, env=env, input=input)
 
 
 def in_process(app: SandboxApp) -> SandboxTransport:

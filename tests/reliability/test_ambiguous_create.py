@@ -137,6 +137,7 @@ def test_commit_then_drop_over_a_socket(served: Served) -> None:
     assert run.json()["data"]["id"] == machine["id"]
 
 
+@pytest.mark.slow
 def test_a_create_still_running_after_the_timeout_is_not_called_absent(served: Served) -> None:
     # The API takes longer than the client waits; it creates the machine after the client
     # gave up and looked. pspace must not say "not created" (a retry would make two).

@@ -95,6 +95,7 @@ def pspace(url: str, *args: str) -> Run:
 # -- item 20: a path segment stays one segment ------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ref", ["..", ".", "../../auth/session", "a/../../x", "%2e%2e", "?x=1#y"])
 @pytest.mark.parametrize(
     ("command", "collection"),

@@ -86,6 +86,7 @@ def test_a_number_too_large_for_a_float_is_written_as_null() -> None:
 # -- item 18: a body has a size --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_gzip_bomb_is_refused_once_it_inflates_past_the_cap() -> None:
     with hostile_server(gzip_bomb(300)) as server:
         run = pspace(server.url, "machine", "list", "--json")
@@ -94,6 +95,7 @@ def test_a_gzip_bomb_is_refused_once_it_inflates_past_the_cap() -> None:
     assert_one_error_line(run, "more than 16 MiB", "not read further")
 
 
+@pytest.mark.slow
 def test_reading_a_gzip_bomb_takes_memory_near_the_cap_not_its_size() -> None:
     with hostile_server(gzip_bomb(128)) as server, ApiClient(server.url, KEY, retries=0) as client:
         tracemalloc.start()

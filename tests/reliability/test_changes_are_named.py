@@ -54,6 +54,7 @@ def test_create_wait_that_fails_after_the_create_names_the_machine(
         assert machine["id"] in run.stdout
 
 
+@pytest.mark.slow
 def test_create_wait_that_runs_out_of_time_still_prints_the_id() -> None:
     frozen = create_app(clock=FakeClock(), seed=61)  # provisioning never ends
     try:

@@ -198,6 +198,7 @@ def fuzz_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")  # `machine ssh` finds no ssh to become
 
 
+@pytest.mark.slow
 @settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")),
     # The same 150 cases in every CI run (no red build from someone else's change finding an

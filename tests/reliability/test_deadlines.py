@@ -33,6 +33,8 @@ from tests.reliability.helpers import (
 )
 from tests.reliability.hostile import drip_body, drip_headers, hostile_server
 
+pytestmark = pytest.mark.slow
+
 MARGIN = 1.0  # start-up and scheduling on a busy 2-core box
 
 

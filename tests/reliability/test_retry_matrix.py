@@ -112,6 +112,7 @@ def attempt_count(app: SandboxApp, client: ApiClient, operation: str) -> int:
     return refused + len(attempts(app, operation))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("failure", list(FAILURES))
 @pytest.mark.parametrize("method_class", list(IDEMPOTENT))
 def test_idempotent_requests_under_a_failure_that_never_ends(
@@ -147,6 +148,7 @@ COME_THROUGH = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("method_class", "failure"), COME_THROUGH)
 def test_idempotent_requests_come_through_two_failures(
     sandbox: SandboxApp, method_class: str, failure: str

@@ -95,6 +95,7 @@ class Session:
         return str(item.get("id") or item.get("ip"))
 
 
+@pytest.mark.slow
 def test_every_command_family_with_debug_and_faults(keyed: SandboxApp) -> None:
     pspace = Session(keyed)
     pspace("whoami")
@@ -301,6 +302,7 @@ def test_the_scan_finds_a_key_when_redaction_is_off(
     assert scan()["leaked"], "an unmasked key in the debug log went unnoticed"
 
 
+@pytest.mark.slow
 def test_a_slice_of_the_suite_run_with_debug_never_shows_a_key(tmp_path: Path) -> None:
     report = tmp_path / "scan.jsonl"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PSPACE_"))}

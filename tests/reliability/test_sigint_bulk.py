@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.reliability.helpers import arm, served_sandbox, spawn, subprocess_env
-from tests.reliability.test_sigint import (
+from tests.reliability.signal_support import (
     PROMPT_EXIT,
     assert_interrupted,
     assert_untouched,
-    config_file,  # noqa: F401 - a fixture
     interrupt,
     ready_machine,
 )
 
+pytestmark = pytest.mark.slow
+
 
 def test_a_bulk_stop_with_requests_in_flight_exits_at_once(
-    config_file: tuple[Path, bytes, int],  # noqa: F811 - the fixture
+    config_file: tuple[Path, bytes, int],
 ) -> None:
     with served_sandbox(instant=True, seed=21) as served:
         for index in range(4):

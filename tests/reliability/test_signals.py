@@ -26,15 +26,16 @@ from tests.reliability.helpers import (
     subprocess_env,
     wait_until,
 )
-from tests.reliability.test_sigint import (
+from tests.reliability.signal_support import (
     PROMPT_EXIT,
     SIGNALS,
     assert_interrupted,
     assert_untouched,
-    config_file,  # noqa: F401 - a fixture
     interrupt,
     ready_machine,
 )
+
+pytestmark = pytest.mark.slow
 
 # -- item 12: SIGTERM is Ctrl-C's twin: tests/reliability/test_sigint.py runs its create and
 # retry-wait cases with both signals.
@@ -86,7 +87,7 @@ def test_a_signal_in_the_first_tenth_of_a_second_never_shows_a_traceback(
 
 @pytest.mark.parametrize("name", SIGNALS)
 def test_an_interrupted_bulk_stop_says_what_was_done_in_progress_and_never_sent(
-    config_file: tuple[Path, bytes, int],  # noqa: F811 - the fixture
+    config_file: tuple[Path, bytes, int],
     name: str,
 ) -> None:
     signum, code, word = SIGNALS[name]

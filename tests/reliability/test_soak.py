@@ -153,6 +153,7 @@ def soak_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxApp]:
     app.close()
 
 
+@pytest.mark.slow
 def test_fifty_cycles_under_faults_lose_and_duplicate_nothing(soak_app: SandboxApp) -> None:
     loop = Loop(soak_app)
     believed: list[str] = []

@@ -36,6 +36,7 @@ def run_against(url: str, *args: str, timeout: str | None = None):  # type: igno
     return invoke(None, "--api-url", url, *args, env=env)
 
 
+@pytest.mark.slow
 def test_a_slow_answer_ends_at_the_read_timeout(served: Served) -> None:
     arm(served.app, "machines-list:latency=30000,times=0")
     run = run_against(served.url, "--retries", "0", "machine", "list", timeout="0.3")
@@ -45,6 +46,7 @@ def test_a_slow_answer_ends_at_the_read_timeout(served: Served) -> None:
     assert served.gate.count == 1
 
 
+@pytest.mark.slow
 def test_the_flag_sets_the_read_timeout(served: Served) -> None:
     arm(served.app, "machines-get:latency=30000,times=0")
     run = run_against(served.url, "--retries", "0", "--http-timeout", "1", "machine", "get", "x")
@@ -53,6 +55,7 @@ def test_the_flag_sets_the_read_timeout(served: Served) -> None:
     assert_one_error_line(run, "within 1s")
 
 
+@pytest.mark.slow
 def test_every_attempt_has_its_own_timeout_and_the_total_is_bounded(served: Served) -> None:
     arm(served.app, "machines-list:latency=30000,times=0")
     run = run_against(served.url, "machine", "list", timeout="0.2")

@@ -50,6 +50,7 @@ def create(app: SandboxApp, **overrides: Any) -> str:
         return str(MachinesApi(client).create({**MACHINE, **overrides}).resource["id"])
 
 
+@pytest.mark.slow
 def test_machine_wait_gives_up_at_its_deadline(frozen: SandboxApp) -> None:
     machine_id = create(frozen)  # provisioning, for ever
     run = run_frozen(frozen, "machine", "wait", machine_id, "--state", "ready", wait_timeout="0.3")
@@ -58,6 +59,7 @@ def test_machine_wait_gives_up_at_its_deadline(frozen: SandboxApp) -> None:
     assert_one_error_line(run, "Gave up waiting after 0.3s", machine_id, "provisioning")
 
 
+@pytest.mark.slow
 def test_the_timeout_flag_sets_the_deadline(frozen: SandboxApp) -> None:
     machine_id = create(frozen)
     run = run_frozen(frozen, "machine", "wait", machine_id, "-s", "ready", "--timeout", "1")
@@ -66,6 +68,7 @@ def test_the_timeout_flag_sets_the_deadline(frozen: SandboxApp) -> None:
     assert_one_error_line(run, "after 1s")
 
 
+@pytest.mark.slow
 def test_create_wait_gives_up_and_leaves_one_machine(frozen: SandboxApp) -> None:
     run = run_frozen(frozen, *create_args("slow", "--wait"), wait_timeout="0.3")
     assert run.exit_code == 7
@@ -73,6 +76,7 @@ def test_create_wait_gives_up_and_leaves_one_machine(frozen: SandboxApp) -> None
     assert_one_error_line(run, machine["id"], "provisioning")
 
 
+@pytest.mark.slow
 def test_start_wait_gives_up_at_its_deadline(frozen: SandboxApp) -> None:
     machine_id = create(frozen)
     frozen.advance(60)

@@ -3,19 +3,12 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-# As in tests/e2e/conftest.py: `tests.…` imports work however pytest is started.
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from tests.e2e.helpers import PSPACE, ServedSandbox, start_sandbox  # noqa: E402
-from tests.replay.harness import Wire  # noqa: E402
+from tests.e2e.helpers import PSPACE, ServedSandbox, start_sandbox
+from tests.replay.harness import Wire
 
 
 @pytest.fixture(scope="session")

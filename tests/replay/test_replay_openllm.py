@@ -10,7 +10,7 @@ from tests.e2e.helpers import ServedSandbox
 from tests.replay.harness import Wire
 from tests.replay.openllm import OpenLlmCi
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 # PAPERSPACE_TEMPLATE_ID is a secret of their CI; twnlo3zj (ML-in-a-Box, Ubuntu 20.04) is the
 # template SkyPilot creates A4000 machines with (constants.py).

@@ -15,7 +15,7 @@ from tests.replay.skypilot import (
     SkyPilot,
 )
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 REGION = "East Coast (NY2)"  # SkyPilot's catalog (vms.csv) names regions this way
 CLUSTER = "mycluster-2ea4"

@@ -7,10 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_support import MACHINE, CreateMachine, client_for
 
 from pspace_py.sandbox import FakeClock, create_app
 from pspace_py.sandbox.app import SandboxApp
+from tests.sandbox.sandbox_support import MACHINE, CreateMachine, client_for
 
 
 @pytest.fixture

@@ -7,17 +7,17 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_contract import (
+
+from pspace_py.sandbox import FakeClock, create_app
+from pspace_py.sandbox.app import SandboxApp
+from tests.sandbox.sandbox_contract import (
     ACCESSOR_KEYS,
     ACCESSOR_USER_KEYS,
     TEAM_MEMBER_KEYS,
     TEAM_MEMBERSHIP_KEYS,
     TEAM_USER_KEYS,
 )
-from sandbox_support import MACHINE, CreateMachine, client_for, error_of
-
-from pspace_py.sandbox import FakeClock, create_app
-from pspace_py.sandbox.app import SandboxApp
+from tests.sandbox.sandbox_support import MACHINE, CreateMachine, client_for, error_of
 
 ADMIN = "http://sandbox.test/_sandbox"
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import httpx
-from sandbox_support import MACHINE, error_of
 
 from pspace_py.sandbox.app import SandboxApp
+from tests.sandbox.sandbox_support import MACHINE, error_of
 
 ADMIN = "http://sandbox.test/_sandbox"
 
@@ -70,9 +70,8 @@ def test_seed_validation(client: httpx.Client) -> None:
 
 
 def test_seed_for_another_team(app: SandboxApp) -> None:
-    from sandbox_support import client_for
-
     from pspace_py.sandbox import FakeClock, create_app
+    from tests.sandbox.sandbox_support import client_for
 
     sandbox = create_app(api_keys=["alice-key"], clock=FakeClock())
     with client_for(sandbox, "alice-key") as alice, client_for(sandbox) as default:

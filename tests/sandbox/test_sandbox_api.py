@@ -6,7 +6,10 @@ import json
 
 import httpx
 import pytest
-from sandbox_contract import (
+
+from pspace_py.sandbox import FakeClock, create_app
+from pspace_py.sandbox.app import SandboxApp
+from tests.sandbox.sandbox_contract import (
     ACCOUNT_STANDING_KEYS,
     MEMBERSHIP_KEYS,
     MEMBERSHIP_TEAM_KEYS,
@@ -16,10 +19,7 @@ from sandbox_contract import (
     USER_METADATA_KEYS,
     USER_PREFERENCES_KEYS,
 )
-from sandbox_support import MACHINE, client_for, error_of
-
-from pspace_py.sandbox import FakeClock, create_app
-from pspace_py.sandbox.app import SandboxApp
+from tests.sandbox.sandbox_support import MACHINE, client_for, error_of
 
 
 @pytest.mark.parametrize("key", [None, "wrong-key"])
@@ -160,6 +160,7 @@ def test_request_log_records_and_redacts(app: SandboxApp, client: httpx.Client) 
     assert app.request_log() == []
 
 
+@pytest.mark.slow
 def test_request_log_is_bounded(app: SandboxApp, client: httpx.Client) -> None:
     from pspace_py.sandbox.request_log import REQUEST_LOG_SIZE
 

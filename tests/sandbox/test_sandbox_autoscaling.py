@@ -7,10 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_contract import AUTOSCALING_GROUP_KEYS, ISO_MS_PATTERN
-from sandbox_support import error_of
 
 from pspace_py.sandbox.app import SandboxApp
+from tests.sandbox.sandbox_contract import AUTOSCALING_GROUP_KEYS, ISO_MS_PATTERN
+from tests.sandbox.sandbox_support import error_of
 
 
 @pytest.fixture
@@ -182,9 +182,8 @@ def test_list_filters_orders_and_pages(
 
 
 def test_groups_are_the_teams_own() -> None:
-    from sandbox_support import client_for
-
     from pspace_py.sandbox import FakeClock, create_app
+    from tests.sandbox.sandbox_support import client_for
 
     app = create_app(api_keys=["alice-key"], clock=FakeClock(), seed=1)
     with client_for(app) as client, client_for(app, "alice-key") as alice:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from sandbox_support import MACHINE, CreateMachine, error_of
 
 from pspace_py.sandbox.app import SandboxApp
+from tests.sandbox.sandbox_support import MACHINE, CreateMachine, error_of
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,11 @@ import json
 
 import httpx
 import pytest
-from sandbox_support import MACHINE, error_of
 
 from pspace_py.sandbox import FakeClock, FaultRule, create_app, parse_fault_rule
 from pspace_py.sandbox.app import SandboxApp
 from pspace_py.sandbox.transport import SandboxTransport
+from tests.sandbox.sandbox_support import MACHINE, error_of
 
 ADMIN = "http://sandbox.test/_sandbox"
 

@@ -9,13 +9,14 @@ import re
 from typing import Any
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from sandbox_contract import ERROR_CODES
 
 from pspace_py.sandbox import FakeClock, create_app
 from pspace_py.sandbox.routes import ROUTES
 from pspace_py.sandbox.transport import SandboxTransport
+from tests.sandbox.sandbox_contract import ERROR_CODES
 
 APP = create_app(clock=FakeClock(), seed=11)
 CLIENT = httpx.Client(
@@ -177,6 +178,7 @@ QUERIES = st.dictionaries(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=int(os.environ.get("SANDBOX_FUZZ_EXAMPLES", "800")),
     deadline=None,

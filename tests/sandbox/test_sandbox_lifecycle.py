@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from sandbox_contract import MACHINE_KEYS, MACHINE_STATES
-from sandbox_support import MACHINE, CreateMachine, error_of
 
 from pspace_py.sandbox.app import SandboxApp
+from tests.sandbox.sandbox_contract import MACHINE_KEYS, MACHINE_STATES
+from tests.sandbox.sandbox_support import MACHINE, CreateMachine, error_of
 
 
 def state_of(client: httpx.Client, machine_id: str) -> str:

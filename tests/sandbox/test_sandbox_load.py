@@ -20,6 +20,7 @@ from pspace_py.sandbox.store import Store, lease_many
 HEADERS = {"authorization": "Bearer sandbox-key"}
 
 
+@pytest.mark.slow
 def test_a_request_asleep_in_injected_latency_does_not_hold_up_the_others() -> None:
     with SandboxServer(instant=True) as server, httpx.Client(headers=HEADERS, timeout=30) as http:
         server.app.add_fault(FaultRule("machines-list", action="latency", latency_ms=2_000))
@@ -33,6 +34,7 @@ def test_a_request_asleep_in_injected_latency_does_not_hold_up_the_others() -> N
             slow.join(timeout=30)
 
 
+@pytest.mark.slow
 def test_queue_reports_do_not_flood_the_log(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="waitress")
     with SandboxServer(instant=True) as server:
@@ -64,6 +66,7 @@ def test_the_private_pool_holds_a_full_seed() -> None:
         pool.index("10.1.0.2")
 
 
+@pytest.mark.slow
 def test_lease_many_fills_past_the_first_range() -> None:
     store = Store()
     owners = [f"ps{number:06d}" for number in range(MAX_SEED_MACHINES)]

@@ -6,7 +6,9 @@ import re
 
 import httpx
 import pytest
-from sandbox_contract import (
+
+from pspace_py.sandbox.app import SandboxApp
+from tests.sandbox.sandbox_contract import (
     ACCELERATOR_KEYS,
     EVENT_KEYS,
     ISO_MS_PATTERN,
@@ -14,9 +16,7 @@ from sandbox_contract import (
     MACHINE_KEYS,
     MACHINE_STATES,
 )
-from sandbox_support import MACHINE, CreateMachine, error_of
-
-from pspace_py.sandbox.app import SandboxApp
+from tests.sandbox.sandbox_support import MACHINE, CreateMachine, error_of
 
 
 def state_of(client: httpx.Client, machine_id: str) -> str:

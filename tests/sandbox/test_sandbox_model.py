@@ -4,13 +4,14 @@ agree with the state a GET reports, list and get agree, finished events stay fin
 from __future__ import annotations
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
-from sandbox_contract import MACHINE_KEYS, MACHINE_STATES
-from sandbox_support import MACHINE, client_for
 
 from pspace_py.sandbox import FakeClock, create_app
+from tests.sandbox.sandbox_contract import MACHINE_KEYS, MACHINE_STATES
+from tests.sandbox.sandbox_support import MACHINE, client_for
 
 # What each action needs the machine to be (as GET shows it just before).
 ALLOWED_FROM = {
@@ -120,4 +121,4 @@ SandboxModel.TestCase.settings = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-test_sandbox_model = SandboxModel.TestCase
+test_sandbox_model = pytest.mark.slow(SandboxModel.TestCase)

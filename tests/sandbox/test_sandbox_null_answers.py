@@ -4,10 +4,10 @@ sources"): a session for a key that is not accepted, and a private network that 
 from __future__ import annotations
 
 import pytest
-from sandbox_support import client_for, error_of
 
 from pspace_py.sandbox import FakeClock, create_app
 from pspace_py.sandbox.app import SandboxApp
+from tests.sandbox.sandbox_support import client_for, error_of
 
 
 @pytest.mark.parametrize("key", ["not-a-key", None])

@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from sandbox_contract import LIST_KEYS
-from sandbox_support import MACHINE, error_of
 
 from pspace_py.sandbox.app import SandboxApp
+from tests.sandbox.sandbox_contract import LIST_KEYS
+from tests.sandbox.sandbox_support import MACHINE, error_of
 
 
 def seed(client: httpx.Client, count: int, **body: object) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 import httpx
-from sandbox_contract import (
+
+from pspace_py.sandbox.app import SandboxApp
+from tests.sandbox.sandbox_contract import (
     AVAILABLE_MACHINE_TYPE_KEYS,
     CUSTOM_TEMPLATE_KEYS,
     EVENT_KEYS,
@@ -17,9 +19,7 @@ from sandbox_contract import (
     SNAPSHOT_KEYS,
     STARTUP_SCRIPT_KEYS,
 )
-from sandbox_support import CreateMachine, error_of
-
-from pspace_py.sandbox.app import SandboxApp
+from tests.sandbox.sandbox_support import CreateMachine, error_of
 
 # -- snapshots ---------------------------------------------------------------------------------
 

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sandbox_support import MACHINE
 
 from pspace_py.sandbox import create_app
 from pspace_py.sandbox.server import SandboxServer
 from tests.conftest import Invoke
+from tests.sandbox.sandbox_support import MACHINE
 
 PSPACE = Path(sys.executable).parent / "pspace"
 AUTH = {"Authorization": "Bearer sandbox-key"}
@@ -50,6 +50,7 @@ def machine_names(server: SandboxServer) -> list[str]:
 # -- the admin routes: same-origin JSON from loopback hosts only (issue 16, items 7 and 8) --------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("path", "body"),
     [
@@ -76,6 +77,7 @@ def test_a_web_page_cannot_wipe_or_poison_the_sandbox(
     assert faults["items"] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "origin",
     [EVIL, "null", "http://127.0.0.1:1", "https://127.0.0.1:{port}", "http://localhost:{port}"],
@@ -105,6 +107,7 @@ def test_a_request_the_browser_marks_cross_site_is_refused(served: SandboxServer
     assert response.status_code == 403
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "content_type",
     [
@@ -127,6 +130,7 @@ def test_admin_posts_must_say_they_are_json(
     assert machine_names(served) == []
 
 
+@pytest.mark.slow
 def test_same_origin_json_is_what_the_admin_routes_answer(served: SandboxServer) -> None:
     root = root_of(served)
     for headers in (
@@ -203,6 +207,7 @@ def test_reset_does_not_delete_a_browser_history_database(tmp_path: Path, pspace
     assert fingerprint(history) == before
 
 
+@pytest.mark.slow
 def test_serve_refuses_a_foreign_database_without_switching_it_to_wal(tmp_path: Path) -> None:
     history = browser_history(tmp_path / "History")
     before = fingerprint(history)
@@ -295,6 +300,7 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+@pytest.mark.slow
 def test_state_files_are_private_whatever_the_umask(tmp_path: Path) -> None:
     existing = tmp_path / "existing"
     existing.mkdir(mode=0o755)
@@ -332,6 +338,7 @@ def test_an_existing_state_file_keeps_its_mode(tmp_path: Path, pspace: Invoke) -
     assert mode(state) == 0o640
 
 
+@pytest.mark.slow
 def test_the_in_process_state_file_is_private_whatever_the_umask(tmp_path: Path) -> None:
     state = tmp_path / "data" / "pspace-py" / "sandbox.sqlite3"
     env = {
@@ -350,6 +357,7 @@ def test_the_in_process_state_file_is_private_whatever_the_umask(tmp_path: Path)
 # -- flags that are mistyped (issue 16, item 15) --------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [[str(PSPACE), "sandbox", "serve"], [sys.executable, "-m", "pspace_py.sandbox"]],

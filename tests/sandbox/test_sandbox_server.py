@@ -16,11 +16,11 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_support import MACHINE
 
 from pspace_py.loopback import is_loopback_host
 from pspace_py.sandbox import parse_fault_rule
 from pspace_py.sandbox.server import SandboxServer
+from tests.sandbox.sandbox_support import MACHINE
 
 
 def curl(
@@ -75,6 +75,7 @@ def test_foreign_host_header_is_refused(served: SandboxServer) -> None:
     assert response.json()["code"] == "FORBIDDEN"
 
 
+@pytest.mark.slow
 def test_socket_faults() -> None:
     faults = [
         parse_fault_rule("machines-list:reset"),
@@ -136,6 +137,7 @@ def start_server(*args: str) -> tuple[subprocess.Popen[str], str]:
     return process, first_line.split("=", 1)[1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_serve_main_prints_url_persists_and_stops_on_signals(
     tmp_path: Path, stop_signal: int
@@ -157,6 +159,7 @@ def test_serve_main_prints_url_persists_and_stops_on_signals(
         assert process.wait(timeout=15) == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "said"),
     [

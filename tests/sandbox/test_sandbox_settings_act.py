@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_support import MACHINE
 
 from pspace_py.sandbox.app import SandboxApp
 from pspace_py.sandbox.clock import iso_from_ms
+from tests.sandbox.sandbox_support import MACHINE
 
 HOUR = 3600
 ADVANCE = "http://sandbox.test/_sandbox/clock/advance"

@@ -7,7 +7,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sandbox_support import MACHINE, client_for
 
 from pspace_py.sandbox import (
     FakeClock,
@@ -18,6 +17,7 @@ from pspace_py.sandbox import (
     reset_state,
 )
 from pspace_py.sandbox.store import SCHEMA_VERSION
+from tests.sandbox.sandbox_support import MACHINE, client_for
 
 
 def test_state_survives_a_restart(tmp_path: Path) -> None:
@@ -127,6 +127,7 @@ def _create_machines(path: str, count: int, prefix: str) -> None:
             http.get("/machines", params={"limit": 5})
 
 
+@pytest.mark.slow
 def test_two_processes_share_one_file(tmp_path: Path) -> None:
     path = str(tmp_path / "shared.sqlite3")
     create_app(state_path=path).close()

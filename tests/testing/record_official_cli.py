@@ -20,9 +20,9 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parents[1]))  # run as a script: `tests.…` from the repository root
 
-from testing_support import example  # noqa: E402
+from tests.testing.testing_support import example  # noqa: E402
 
 RECORDING = HERE / "official_cli_requests.json"
 KEPT_HEADERS = ("content-type", "x-client", "x-client-version")

@@ -7,9 +7,12 @@ import json
 import sys
 from pathlib import Path
 
-from testing_support import example, run, user_env
+import pytest
 
 from tests.e2e.helpers import run_bash
+from tests.testing.testing_support import example, run, user_env
+
+pytestmark = pytest.mark.slow
 
 HERE = Path(__file__).resolve().parent
 

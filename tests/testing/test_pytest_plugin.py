@@ -10,12 +10,15 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from testing_support import run, user_env
+
+from tests.testing.testing_support import run, user_env
 
 MACHINE = (
     '{"name": "box", "machineType": "C4", "templateId": "t0nspur5", "region": "NY2", '
     '"diskSize": 50}'
 )
+
+pytestmark = pytest.mark.slow
 
 
 def run_pytest(

@@ -151,9 +151,9 @@ def exit_code_for(error: BaseException) -> ExitCode:
     if isinstance(error, PspaceError):
         return error.exit_code
     if isinstance(error, KeyboardInterrupt):
-        from pspace_py.interrupts import Terminated
+        from pspace_py.interrupts import describe
 
-        return ExitCode.TERMINATED if isinstance(error, Terminated) else ExitCode.INTERRUPTED
+        return ExitCode(describe(error)[1])
     for error_type, code, _ in API_ERRORS:
         if isinstance(error, error_type):
             return code

@@ -3,9 +3,15 @@
 CI systems cancel a job with SIGTERM. It is raised as :class:`Terminated`, a
 ``KeyboardInterrupt``, so whatever handles Ctrl-C handles it too (pspace_py/cli/signals.py
 raises it).
+
+A signal is also remembered (:func:`signalled`): library code where it lands may catch the
+``KeyboardInterrupt`` and raise an exception of its own (pydantic's schema build, Click's
+prompts, httpx), and whatever then surfaces is still the interruption (:func:`behind`).
 """
 
 from __future__ import annotations
+
+from typing import NoReturn
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report it (ExitCode.INTERRUPTED)
 TERMINATED = 143  # 128 + SIGTERM (ExitCode.TERMINATED)
@@ -20,3 +26,28 @@ def describe(interrupt: BaseException) -> tuple[str, int]:
     if isinstance(interrupt, Terminated):
         return "Terminated", TERMINATED
     return "Interrupted", INTERRUPTED
+
+
+# The signal this run received, if any: kept until the next run starts (:func:`forget`).
+_received: KeyboardInterrupt | None = None
+
+
+def signalled(interrupt: KeyboardInterrupt) -> NoReturn:
+    """What a signal handler does: remember the signal, then raise it where the program is."""
+    global _received
+    _received = interrupt
+    raise interrupt
+
+
+def behind(error: BaseException) -> KeyboardInterrupt | None:
+    """The interrupt ``error`` stands for: itself, or any error once a signal has arrived
+    (library code may have turned the ``KeyboardInterrupt`` into an exception of its own)."""
+    if isinstance(error, KeyboardInterrupt):
+        return error
+    return _received
+
+
+def forget() -> None:
+    """A new run starts (one process may run many: tests)."""
+    global _received
+    _received = None

@@ -248,15 +248,22 @@ def error_boundary(state: AppContext) -> Iterator[None]:
     """
     try:
         yield
-    except (typer.Exit, typer.Abort, typer.TyperException):
-        # Usage errors are reported by the root command, in the same one-line form.
+    except typer.Exit:
         raise
     except BaseException as error:
+        from pspace_py.interrupts import behind
+
+        # Ctrl-C or SIGTERM (cli/signals.py), even when library code where it landed turned
+        # it into an error of its own.
+        interrupt = behind(error)
+        if interrupt is not None:
+            raise typer.Exit(_report_interrupt(state, interrupt)) from None
+        if isinstance(error, typer.Abort | typer.TyperException):
+            # Usage errors are reported by the root command, in the same one-line form.
+            raise
         # Only a failure pays for importing the error table.
         from pspace_py.errors import ExitCode, describe_error, exit_code_for, is_expected
 
-        if isinstance(error, KeyboardInterrupt):  # Ctrl-C, or SIGTERM (cli/signals.py)
-            raise typer.Exit(_report_interrupt(state, error)) from None
         if isinstance(error, BrokenPipeError):
             # The reader went away (`pspace machine list | head`): not an error worth a word.
             _silence_stdout()

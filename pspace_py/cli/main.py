@@ -88,6 +88,9 @@ class RootGroup(LazyGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        from pspace_py import interrupts
+
+        interrupts.forget()  # a signal of an earlier run in this process is not this run's
         try:
             result = super().main(
                 args=sys.argv[1:] if args is None else list(args),
@@ -109,10 +112,13 @@ class RootGroup(LazyGroup):
             else:
                 code = getattr(error, "exit_code", ExitCode.USAGE)
                 _print_usage_error(error)
-        except typer.Abort:
+        except typer.Abort as abort:
+            from pspace_py.cli.signals import report
             from pspace_py.errors import ExitCode
 
-            code = ExitCode.GENERAL
+            # Click turns a Ctrl-C it catches (in a prompt, say) into Abort.
+            interrupt = interrupts.behind(abort)
+            code = ExitCode.GENERAL if interrupt is None else report(interrupt)
         if standalone_mode:
             sys.exit(code)
         return code

@@ -14,29 +14,37 @@ import contextlib
 import signal
 from collections.abc import Iterator
 from types import FrameType
+from typing import NoReturn
 
-from pspace_py.interrupts import Terminated, describe
+from pspace_py.interrupts import Terminated, behind, describe, signalled
 
 
 def raise_from_now_on() -> None:
     """The app runs: SIGINT raises KeyboardInterrupt, SIGTERM raises :class:`Terminated`."""
-
-    def terminate(signum: int, frame: FrameType | None) -> None:
-        raise Terminated
-
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGINT, on_signal)
     if hasattr(signal, "SIGTERM"):
-        signal.signal(signal.SIGTERM, terminate)
+        signal.signal(signal.SIGTERM, on_signal)
+
+
+def on_signal(signum: int, frame: FrameType | None) -> NoReturn:
+    """The handler of both signals while the app runs: remembered, then raised."""
+    signalled(Terminated() if signum == getattr(signal, "SIGTERM", None) else KeyboardInterrupt())
 
 
 @contextlib.contextmanager
 def reported_as_exit() -> Iterator[None]:
-    """An interrupt in the block is reported (:func:`report`) and becomes its exit code."""
+    """An interrupt in the block (or any error once a signal has arrived) is reported
+    (:func:`report`) and becomes its exit code."""
+    import typer
+
     try:
         yield
-    except KeyboardInterrupt as interrupt:
-        import typer
-
+    except typer.Exit:
+        raise
+    except BaseException as error:
+        interrupt = behind(error)
+        if interrupt is None:
+            raise
         raise typer.Exit(report(interrupt)) from None
 
 

@@ -90,9 +90,12 @@ class Terminal:
             check=True,
             capture_output=True,
         )
-        screen = self.screen()
+        # The pane's last output and the signal reach the tmux server by different ways, and
+        # under load the signal can come first: wait for the exit line itself to be drawn.
+        screen = self.wait_until(
+            lambda text: _EXIT.search(text) is not None, "the exit line never appeared"
+        )
         found = _EXIT.findall(screen)
-        assert found, screen
         return int(found[-1]), _EXIT.sub("", screen).rstrip("\n") + "\n"
 
     def _tmux(self, *args: str) -> str:

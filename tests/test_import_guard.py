@@ -20,7 +20,6 @@ NEVER_AT_START = (
     "httpx",
     "rich.table",
     "rich.console",
-    "tenacity",
     "pspace_py.sandbox",
     "pydantic",
     "werkzeug",
@@ -30,7 +29,6 @@ NEVER_AT_START = (
 # A group's --help builds its commands' options, but sends no request and serves nothing.
 NEVER_FOR_HELP = (
     "httpx",
-    "tenacity",
     "pspace_py.sandbox",
     "pydantic",
     "werkzeug",

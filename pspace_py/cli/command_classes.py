@@ -8,7 +8,8 @@ use them without an import cycle.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import typer
@@ -51,8 +52,57 @@ class HelpCommand(_PspaceParts, TyperCommand):
     complete (pspace_py/completion.py)."""
 
 
+# Every group answers to `help` (the official CLI's zcli adds it to each): `help [COMMAND...]`
+# and `help commands [-a]` (pspace_py/cli/help_command.py, imported only when it is used).
+HELP_COMMAND = "help"
+HELP_LINE = "Show help for a command; 'help commands' lists them."
+
+
 class HelpGroup(_PspaceParts, TyperGroup):
-    """A group whose help pspace_py/cli/help.py draws, and whose option values complete."""
+    """A group whose help pspace_py/cli/help.py draws, whose option values complete, and
+    which has a ``help`` command (listed in its table only where ``help_listed``)."""
+
+    help_listed = False
+    # Set while the group's help or a completion lists its commands: they need only their
+    # names and lines, so nothing is imported or converted for them.
+    _listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*self.own_commands(ctx), HELP_COMMAND]
+
+    def own_commands(self, ctx: Any) -> list[str]:
+        return list(super().list_commands(ctx))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None or cmd_name != HELP_COMMAND:
+            return command
+        hidden = not self.help_listed
+        if self._listing:
+            return HelpCommand(name=HELP_COMMAND, help=HELP_LINE, hidden=hidden)
+        from pspace_py.cli.help_command import show_help
+
+        single = PspaceTyper(
+            add_completion=False, rich_markup_mode=HELP_MARKUP, pretty_exceptions_enable=False
+        )
+        single.command(HELP_COMMAND, help=HELP_LINE, hidden=hidden)(show_help)
+        return typer.main.get_command(single)
+
+    @contextlib.contextmanager
+    def listing(self) -> Iterator[None]:
+        self._listing = True
+        try:
+            yield
+        finally:
+            self._listing = False
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> Any:
+        with self.listing():
+            return super().shell_complete(ctx, incomplete)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        with self.listing():
+            super().format_help(ctx, formatter)
 
 
 class PspaceTyper(typer.Typer):

@@ -29,6 +29,10 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
         ("Every machine, as JSON for scripts", "pspace machine list --all --json"),
     ),
     "version": (("Print the version", "pspace version"),),
+    "help": (
+        ("A command's options and examples (the same as --help)", "pspace help machine create"),
+        ("Every command, one a line", "pspace help commands"),
+    ),
     "login": (
         ("Paste a key at a hidden prompt (it is checked, then stored)", "pspace login"),
         ("In CI: read the key from a file or secret", "pspace login --with-key-stdin < key.txt"),
@@ -338,4 +342,16 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
 
 def examples_for(key: str) -> tuple[Example, ...]:
     """The examples of the command at ``key`` (its path below ``pspace``)."""
+    group, _, last = key.rpartition(" ")
+    if last == "help" and group and key not in EXAMPLES:
+        return _group_help_examples(group)
     return EXAMPLES.get(key, ())
+
+
+def _group_help_examples(group: str) -> tuple[Example, ...]:
+    """Every group's own ``help`` (command_classes.py): its first command's help, the list."""
+    children = (k.removeprefix(f"{group} ") for k in EXAMPLES if k.startswith(f"{group} "))
+    first = next((name for name in children if " " not in name), None)
+    shown = (f"The help of '{group} {first}'", f"pspace {group} help {first}") if first else None
+    listing = (f"Every {group} command, one a line", f"pspace {group} help commands")
+    return (shown, listing) if shown else (listing,)

@@ -197,14 +197,32 @@ def _join_help(help_text: str, extras: list[str]) -> str:
     return f"{help_text} [{'; '.join(extras)}]".strip()
 
 
-def _command_rows(command: Any, ctx: Any) -> Iterator[tuple[str, str]]:
+def _command_rows(command: Any, ctx: Any, *, hidden: bool = False) -> Iterator[tuple[str, str]]:
     if not _is_group(command):
         return
     for name in command.list_commands(ctx):
         sub = command.get_command(ctx, name)
-        if sub is None or sub.hidden:
+        if sub is None or (sub.hidden and not hidden):
             continue
         yield name, sub.get_short_help_str(limit=1000)
+
+
+def command_list(group: Any, ctx: Any, width: int, *, hidden: bool) -> str:
+    """``pspace [GROUP] help commands``: the group's commands one a line (``hidden``: all)."""
+    heading = _bold if _styled() else str
+    lines = [heading(f"{ctx.command_path} commands") + "\n"]
+    with group.listing():  # the names and lines only: nothing imported (command_classes.py)
+        lines.extend(_rows(_command_rows(group, ctx, hidden=hidden), width))
+    lines.append("\n")
+    lines.extend(_wrap(f"Run '{_help_path(ctx)} COMMAND' {_FOR_OPTIONS}", width, ""))
+    return "".join(lines)
+
+
+def _help_path(ctx: Any) -> str:
+    """How this group's `help` is typed: `pspace help`, `pspace machine help`."""
+    root = ctx.find_root().info_name
+    key = command_key(ctx)
+    return f"{root} {key} help" if key else f"{root} help"
 
 
 def _examples(ctx: Any) -> tuple[tuple[str, str], ...]:
@@ -222,12 +240,15 @@ def command_key(ctx: Any) -> str:
     return " ".join(reversed(names))
 
 
+_FOR_OPTIONS = "for a command's options and examples."
+
+
 def _footer(command: Any, ctx: Any) -> str:
     if ctx.parent is None:
-        return "Run 'pspace COMMAND --help' for a command's options and examples."
+        return f"Run 'pspace COMMAND --help' {_FOR_OPTIONS}"
     if _is_group(command):
         canonical = f"{ctx.find_root().info_name} {command_key(ctx)}"  # an alias's real name
-        return f"Run '{canonical} COMMAND --help' for a command's options and examples."
+        return f"Run '{canonical} COMMAND --help' {_FOR_OPTIONS}"
     root = ctx.find_root().command
     names = [
         _long_name(param)

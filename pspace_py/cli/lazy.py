@@ -44,10 +44,9 @@ class LazyGroup(HelpGroup):
     lazy: ClassVar[Mapping[str, Lazy]] = {}
     # Other names a command answers to (the official CLI's spellings).
     aliases: ClassVar[Mapping[str, str]] = {}
-    _listing = False
 
-    def list_commands(self, ctx: Any) -> list[str]:
-        return [*super().list_commands(ctx), *(n for n in self.lazy if n not in self.commands)]
+    def own_commands(self, ctx: Any) -> list[str]:
+        return [*super().own_commands(ctx), *(n for n in self.lazy if n not in self.commands)]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         cmd_name = self.aliases.get(cmd_name, cmd_name)
@@ -55,7 +54,7 @@ class LazyGroup(HelpGroup):
             return self.commands[cmd_name]
         entry = self.lazy.get(cmd_name)
         if entry is None:
-            return None
+            return super().get_command(ctx, cmd_name)  # `help`, or None
         if self._listing:
             # Help only needs the line and whether it is hidden: nothing is imported.
             return HelpCommand(name=cmd_name, help=entry.help, hidden=entry.hidden)
@@ -78,30 +77,12 @@ class LazyGroup(HelpGroup):
             # every alias, can be meant (`machin`, `snapshots`, `Machine`).
             from pspace_py.cli.refs import did_you_mean
 
-            self._listing = True
-            try:
+            with self.listing():
                 known = [n for n in self.list_commands(ctx) if not self.get_command(ctx, n).hidden]
-            finally:
-                self._listing = False
             suggestion = did_you_mean(name, [*known, *self.aliases])
             if suggestion:
                 ctx.fail(f"No such command '{name}'. {suggestion}")
         return super().resolve_command(ctx, args)
-
-    def shell_complete(self, ctx: Any, incomplete: str) -> Any:
-        # Offering the subcommands needs their names and lines only: nothing is imported.
-        self._listing = True
-        try:
-            return super().shell_complete(ctx, incomplete)
-        finally:
-            self._listing = False
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        self._listing = True
-        try:
-            super().format_help(ctx, formatter)
-        finally:
-            self._listing = False
 
 
 Recorded = tuple[dict[str, Any], Callable[..., Any]]

@@ -63,6 +63,7 @@ class RootGroup(LazyGroup):
 
     lazy = LAZY_COMMANDS
     aliases = ALIASES
+    help_listed = True  # `pspace help` is in the root's table, as in the official CLI's
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         with reported_as_exit():  # Ctrl-C or SIGTERM while the line is parsed

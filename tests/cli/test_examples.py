@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from pspace_py.cli.examples import EXAMPLES
+from pspace_py.cli.examples import EXAMPLES, examples_for
 from pspace_py.cli.help import SHELL_OPERATORS
-from tests.cli.command_tree import PATHS, path_id, root_command
+from tests.cli.command_tree import COMMANDS, PATHS, path_id, root_command
 from tests.conftest import Invoke
 
 ALL_EXAMPLES = [(key, line) for key, examples in EXAMPLES.items() for _, line in examples]
@@ -59,6 +59,19 @@ def test_every_example_parses_and_reaches_its_command(key: str, line: str) -> No
     reached = command_reached(words(line))
     # A group's examples show its most common subcommand.
     assert reached == key or (reached.startswith(f"{key} ") or key == ""), reached
+
+
+GROUPS = [" ".join(path) for path, command in COMMANDS if hasattr(command, "list_commands")]
+
+
+@pytest.mark.parametrize("group", [g for g in GROUPS if g], ids=str)
+def test_every_groups_own_help_has_examples_that_reach_it(group: str) -> None:
+    """A group's `help` is hidden from its table (only `pspace help` is listed), so the tree
+    walk above skips it; its examples come from examples_for's one rule for them."""
+    examples = examples_for(f"{group} help")
+    assert examples
+    for _, line in examples:
+        assert command_reached(words(line)) == f"{group} help", line
 
 
 def test_an_example_with_a_wrong_option_would_fail_the_check() -> None:

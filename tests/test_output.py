@@ -235,6 +235,22 @@ def test_a_removal_is_the_answer_for_scripts_and_a_sentence_for_people(
     assert (stdout.getvalue(), stderr.getvalue()) == (stdout_text, stderr_text)
 
 
+@pytest.mark.parametrize(
+    ("fields", "stdout_text"),
+    [
+        (["id"], "ID\nps1\n"),
+        (["id", "name"], "ID   NAME\nps1  web\n"),
+        (["id", "region"], "ID   REGION\nps1  -\n"),  # what the answer lacks, as everywhere
+    ],
+)
+def test_a_removal_with_fields_prints_their_table_as_the_official_cli_does(
+    fields: list[str], stdout_text: str
+) -> None:
+    out, stdout, stderr = make(fields=fields)
+    out.removed(ANSWER, "Deleted web.")
+    assert (stdout.getvalue(), stderr.getvalue()) == (stdout_text, "Deleted web.\n")
+
+
 def test_a_note_is_for_people_only() -> None:
     for mode in ({"json_mode": True}, {"quiet": True}):
         out, stdout, stderr = make(**mode)

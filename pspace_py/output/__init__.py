@@ -135,12 +135,15 @@ class Output:
         self, answer: dict[str, Any], message: str, *, key: str = "id", raw: Any = None
     ) -> None:
         """A deletion: ``--json`` prints the API's answer (``raw``, default ``answer``), ``-q``
-        the answer's key, people ``message``."""
+        the answer's key, people ``message`` on stderr, after the ``-F`` fields' table of the
+        answer on stdout (the official CLI prints every result as a table)."""
         if self.json_mode:
             self.json(answer if raw is None else raw)
         elif self.quiet:
             self.ids([answer], key)
         else:
+            if self.fields:
+                self.table([answer], ())
             self.success(message)
 
     def bulk(self, results: Sequence[ItemResult]) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pspace_py import __version__
@@ -292,7 +292,7 @@ class ApiClient:
 
     def iter_items(
         self, path: str, params: Mapping[str, Any] | None = None, *, follow: bool = True
-    ) -> Iterator[JsonObject]:
+    ) -> pagination.Walk:
         return pagination.iter_items(self, path, params, follow=follow)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -63,7 +63,7 @@ class ResourceApi:
     def page(self, query: Mapping[str, Any]) -> Page:
         return pagination.list_page(self.client, self.path, query)
 
-    def iter(self, query: Mapping[str, Any], *, follow: bool = True) -> Iterator[JsonObject]:
+    def iter(self, query: Mapping[str, Any], *, follow: bool = True) -> pagination.Walk:
         return pagination.iter_items(self.client, self.path, query, follow=follow)
 
     def get(self, resource_id: str) -> JsonObject:

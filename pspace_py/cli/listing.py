@@ -90,13 +90,16 @@ def show_list(
 
     ``keep`` filters items on the client (for filters the API lacks); when it is given every
     page is read, because a page of the API is no longer a page of results. Every page read
-    leaves nothing more to fetch: ``hasMore`` false, ``nextPage`` null.
+    leaves nothing more to fetch: ``hasMore`` false, ``nextPage`` null; a walk that fails part
+    of the way still ends its JSON, with the cursor to go on from (docs/json.md).
     """
     query = page_flags.query(filters, default_order_by=default_order_by)
     items: Iterator[JsonObject]
     has_more, next_cursor = False, None
+    resume: Callable[[], str | None] | None = None
     if page_flags.follow or keep is not None:
-        items = api.iter(query, follow=True)
+        walk = api.iter(query, follow=True)
+        items, resume = walk, lambda: walk.resume_from
     else:
         page = api.page(query)
         items = iter(page.items)
@@ -110,6 +113,7 @@ def show_list(
         next_page=next_cursor,
         empty_message=empty_message,
         key=key,
+        resume=resume,
     )
     if has_more and next_cursor:
         out.info(

@@ -118,18 +118,26 @@ class Output:
         next_page: str | None,
         empty_message: str,
         key: str = "id",
+        resume: Callable[[], str | None] | None = None,
     ) -> int:
         """A page of a list (all of them, with ``has_more`` False): for scripts the API's
-        envelope, items streamed, as the official CLI prints it; for people as ``resources``."""
+        envelope, items streamed, as the official CLI prints it; for people as ``resources``.
+
+        ``resume`` is given when the items are a walk over pages that may fail part of the way:
+        it returns the cursor to go on from, and the envelope then ends with it (docs/json.md).
+        """
         if not self.json_mode:
             return self.resources(items, columns, empty_message=empty_message, key=key)
         from pspace_py.output.pretty_json import write_page
 
         # The official CLI prints the API's page as it came (hasMore first); with -F it builds
-        # {items, hasMore, nextPage} itself (docs/json.md).
-        keys = ("items", "hasMore", "nextPage") if self.fields else ("hasMore", "items", "nextPage")
+        # {items, hasMore, nextPage} itself, and a walk's hasMore is known only at its end.
+        streamed = self.fields or resume is not None
+        keys = ("items", "hasMore", "nextPage") if streamed else ("hasMore", "items", "nextPage")
         picked = (self._pick(item) for item in items)
-        return write_page(self.stdout, picked, has_more=has_more, next_page=next_page, keys=keys)
+        return write_page(
+            self.stdout, picked, has_more=has_more, next_page=next_page, keys=keys, resume=resume
+        )
 
     def removed(
         self, answer: dict[str, Any], message: str, *, key: str = "id", raw: Any = None

@@ -142,23 +142,36 @@ def write_page(
     has_more: bool,
     next_page: str | None,
     keys: Sequence[str] = ("hasMore", "items", "nextPage"),
+    resume: Callable[[], str | None] | None = None,
 ) -> int:
     """A list envelope ``{"hasMore", "items", "nextPage"}`` in the order ``keys`` gives, the
-    items written one by one as they arrive; returns how many."""
+    items written one by one as they arrive; returns how many.
+
+    With ``resume`` (``items`` first in ``keys``), reading the items may fail part of the way:
+    the envelope is still closed, with the items written so far, ``"hasMore": true`` and
+    ``"nextPage": resume()`` (the cursor to go on from), and then the error is raised."""
     values = {"hasMore": has_more, "nextPage": next_page}
     out = _BlockWriter(stream)
     count = 0
+    failure: Exception | None = None
     try:
         for position, key in enumerate(keys):
             out.write((b",\n  " if position else b"{\n  ") + orjson.dumps(key) + b": ")
             if key != "items":
                 out.write(encode(values[key], b"  "))
                 continue
-            for item in items:
-                out.write((b",\n    " if count else b"[\n    ") + encode(item, b"    "))
-                count += 1
+            try:
+                for item in items:
+                    out.write((b",\n    " if count else b"[\n    ") + encode(item, b"    "))
+                    count += 1
+            except Exception as error:
+                if resume is None:
+                    raise
+                failure, values = error, {"hasMore": True, "nextPage": resume()}
             out.write(b"\n  ]" if count else b"[]")
         out.write(b"\n}\n")
     finally:
         out.close()
+    if failure is not None:
+        raise failure
     return count

@@ -182,3 +182,58 @@ def test_dotted_fields_and_quiet_ids_stay_ours(pspace: Invoke, sandbox_client: A
     table = pspace("machine", "list", "-F", "id,accelerators.0.name", "--no-header")
     assert table.stdout.split() == [machine["id"], "-"]
     assert pspace("machine", "list", "-q").stdout == f"{machine['id']}\n"
+
+
+# -- a walk that fails part of the way: the JSON is still JSON ------------------------------
+
+
+def two_pages_then_503(request: Any) -> Any:
+    """Page one (two machines, more to come); the second page's request fails for good."""
+    import httpx
+
+    if request.url.params.get("after") == "cursor-2":
+        return httpx.Response(503, json={"error": "unavailable"})
+    return httpx.Response(200, json={"items": [A, B], "hasMore": True, "nextPage": "cursor-2"})
+
+
+A = {"id": "ps1", "name": "a", "state": "off"}
+B = {"id": "ps2", "name": "b", "state": "ready"}
+
+
+@pytest.mark.parametrize(
+    ("extra", "items"),
+    [
+        (["--all"], [A, B]),
+        (["--state", "off"], [A]),  # a filter the API lacks: every page is read
+        (["--all", "-F", "id"], [{"id": "ps1"}, {"id": "ps2"}]),
+    ],
+    ids=["--all", "client-side filter", "-F"],
+)
+def test_a_json_walk_that_fails_mid_way_closes_its_envelope(
+    pspace_with: Any, monkeypatch: pytest.MonkeyPatch, extra: list[str], items: list[Any]
+) -> None:
+    monkeypatch.setenv("PAPERSPACE_API_KEY", "a-key-for-the-mock")
+    monkeypatch.setenv("PAPERSPACE_API_URL", "http://127.0.0.1:9/v1")
+
+    run = pspace_with(two_pages_then_503, "--retries", "0", "machine", "list", *extra, "--json")
+
+    assert run.exit_code == 6, run.stderr
+    document = json.loads(run.stdout)  # whole: the items so far, and where to go on from
+    assert list(document) == ["items", "hasMore", "nextPage"]
+    assert document == {"items": items, "hasMore": True, "nextPage": "cursor-2"}
+    [error] = [line for line in run.stderr.splitlines() if line.strip()]
+    assert error.startswith("Error: ")
+    assert "503" in error
+
+
+def test_resuming_from_the_cursor_it_gave_reads_the_rest(
+    pspace: Invoke, sandbox_client: ApiClient
+) -> None:
+    """What a script does with that envelope: --after nextPage, as with any page."""
+    for index in range(3):
+        make_machine(sandbox_client, f"m{index}")
+    first = pspace("machine", "list", "--limit", "2", "--json").json()
+    rest = pspace("machine", "list", "--after", first["nextPage"], "--all", "--json").json()
+
+    assert len(first["items"]) + len(rest["items"]) == 3
+    assert (rest["hasMore"], rest["nextPage"]) == (False, None)

@@ -30,7 +30,11 @@ def check_api_url(url: str) -> str:
     try:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018 - a port that is not a number is found here
-    except ValueError as error:  # 'http://[::1', 'http://host:99999'
+        if "[" in parts.netloc:  # Python 3.10's urlsplit accepts any text in brackets
+            import ipaddress  # only for such URLs: start-up stays low
+
+            ipaddress.IPv6Address(parts.hostname or "")
+    except ValueError as error:  # 'http://[::1', 'http://host:99999', 'https://[zz]'
         raise UsageError(
             f"API URL '{excerpt(url, 100)}' is not a URL ({error}).",
             hint="Use e.g. https://api.paperspace.com/v1, or 'sandbox'.",

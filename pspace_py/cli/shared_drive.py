@@ -50,7 +50,7 @@ def _drive(drives: SharedDrivesApi, ref: str) -> JsonObject:
     return resolve(drives, ref, list_command=LIST_COMMAND)
 
 
-SharedDriveOrderOpt = Annotated[Literal["name", "dtCreated"] | None, order_by_option("name")]
+SharedDriveOrderOpt = Annotated[Literal["dtCreated", "name"] | None, order_by_option("name")]
 
 
 @app.command("list")

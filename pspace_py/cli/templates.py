@@ -64,7 +64,7 @@ TemplateArg = Annotated[
 
 # The API orders OS templates by name only; the official CLI takes `--orderBy dtCreated` on every
 # list (and sends name here regardless), so that spelling is accepted and said to be ignored.
-OsTemplateOrderOpt = Annotated[Literal["name", "dtCreated"] | None, order_by_option("name")]
+OsTemplateOrderOpt = Annotated[Literal["dtCreated", "name"] | None, order_by_option("name")]
 
 
 @os_template_app.callback()

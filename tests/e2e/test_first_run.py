@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import tomllib
 
+from pspace_py.toml_reader import tomllib
 from tests.e2e.helpers import (
     PSPACE,
     SANDBOX_KEY,
@@ -36,7 +36,7 @@ DEFAULT_URL = "https://api.paperspace.com/v1"
 
 def config_of(home: Path) -> dict[str, object]:
     path = home / "config" / "config.toml"
-    return tomllib.loads(path.read_text()) if path.exists() else {}
+    return tomllib().loads(path.read_text()) if path.exists() else {}
 
 
 class RefusingProxy:

@@ -28,11 +28,14 @@ STARTUP = {
     "pspace machine list --help": ([PSPACE, "machine", "list", "--help"], 1.25),
 }
 COMPLETION_MACHINES = 50
-# What the bash script in completions/ sets for `pspace machine stop <TAB>`.
+# What the scripts in completions/ set for `pspace machine stop <TAB>`.
 COMPLETION_ENV = {
-    "_PSPACE_COMPLETE": "complete_bash",
-    "COMP_WORDS": "pspace machine stop ",
-    "COMP_CWORD": "3",
+    "bash": {
+        "_PSPACE_COMPLETE": "complete_bash",
+        "COMP_WORDS": "pspace machine stop ",
+        "COMP_CWORD": "3",
+    },
+    "zsh": {"_PSPACE_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "pspace machine stop "},
 }
 
 
@@ -69,30 +72,30 @@ def bench_completion(runner: Runner, sandbox: ServedSandbox, reps: int) -> list[
     complete = [PSPACE]
     label = "pspace machine stop <TAB>"
     started = time.monotonic()
-    first = runner.output(complete, label=label, env=COMPLETION_ENV).decode().split()
+    first = runner.output(complete, label=label, env=COMPLETION_ENV["bash"]).decode().split()
     offered = [word for word in first if word.startswith("tab-")]
     if len(offered) != COMPLETION_MACHINES or len(first) != 2 * COMPLETION_MACHINES:
         raise HarnessError(f"completion offered {first[:6]}...")
     # A warm cache: nothing may be asked of the API while the rows run.
     sandbox.call("DELETE", "/_sandbox/requests")
-    samples = alternate(
-        reps,
-        {
-            "complete": timed(runner, complete, label, env=COMPLETION_ENV),
-            "version": timed(runner, [PSPACE, "--version"], "pspace --version"),
-        },
-    )
+    measures = {
+        shell: timed(runner, complete, f"{label} ({shell})", env=env)
+        for shell, env in COMPLETION_ENV.items()
+    }
+    measures["version"] = timed(runner, [PSPACE, "--version"], "pspace --version")
+    samples = alternate(reps, measures)
     if sandbox.sent("GET"):
         raise HarnessError("completion asked the API again: the cache was not used")
     if time.monotonic() - started > 55:
         raise HarnessError("the completion rows outlasted the cache's minute; use fewer --reps")
     return [
         compare(
-            f"{label}, warm cache ({COMPLETION_MACHINES} machines)",
-            samples["complete"],
+            f"{label} in {shell}, warm cache ({COMPLETION_MACHINES} machines)",
+            samples[shell],
             samples["version"],
             reference="pspace --version",
             target=1.2,
-            note=cpu_note(samples["complete"], samples["version"]),
+            note=cpu_note(samples[shell], samples["version"]),
         )
+        for shell in COMPLETION_ENV
     ]

@@ -14,10 +14,8 @@ command gets completion by naming its parameters as the others do.
 Any failure (no key, no network, a corrupt cache) only means fewer suggestions. A cache is
 for one API and one key (a fingerprint of both, never the key itself).
 
-A bash Tab press on a machine argument of a plain line (``pspace machine stop web-1 <TAB>``)
-is answered from a fresh cache before the app is even imported (:func:`bash_from_cache`,
-called by the console script); anything else, or a cache that cannot answer, goes through
-the app, which builds the command and refreshes the cache.
+A Tab press on a machine argument of a plain line (``pspace machine stop web-1 <TAB>``) is
+answered from a fresh cache before the app is even imported (pspace_py/completion_fast.py).
 """
 
 from __future__ import annotations
@@ -27,7 +25,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -328,52 +326,3 @@ def _refresh(kind: str, settings: Any, scope: str, path: Path) -> list[Candidate
     found = [candidate for item in items for candidate in API_KINDS[kind].candidates(item)]
     write_cache(path, scope, found)
     return found
-
-
-# -- a Tab press answered before the app is imported ------------------------------------------
-
-# The machine commands whose one positional argument is MACHINE, and whether it takes several
-# (tests/test_completion_fast.py checks this against the command tree).
-MACHINE_ARGUMENT = {
-    "get": False,
-    "events": False,
-    "start": True,
-    "stop": True,
-    "restart": True,
-    "deactivate": True,
-    "delete": True,
-    "resize": False,
-    "update": False,
-    "ssh": False,
-    "wait": False,
-}
-
-
-def bash_from_cache(environ: Mapping[str, str]) -> str | None:
-    """What bash offers for a machine argument (``environ`` holds the line: COMP_WORDS and
-    COMP_CWORD), when the line is ``pspace machine COMMAND [MACHINE...]`` and nothing else,
-    and this API's and key's cache is fresh: exactly what the app would print. None
-    otherwise (the app answers, and refreshes the cache)."""
-    try:
-        if environ.get("_PSPACE_COMPLETE") != "complete_bash":
-            return None
-        line = environ["COMP_WORDS"]
-        if any(quote in line for quote in "'\"\\"):
-            return None  # split as the shell would: the app's parser does that
-        words = line.split()
-        position = int(environ["COMP_CWORD"])
-        args, incomplete = words[1:position], " ".join(words[position : position + 1])
-        if len(args) < 2 or args[0] != "machine" or position < len(words) - 1:
-            return None
-        if any(word.startswith("-") for word in [*args, incomplete]):
-            return None  # an option, or a root option that may change the API or the key
-        takes_several = MACHINE_ARGUMENT.get(args[1])
-        if takes_several is None or (len(args) > 2 and not takes_several):
-            return None
-        scope = _scope(_settings({}))
-        written, cached_scope, found = read_cache(cache_path("machine"))
-        if scope is None or cached_scope != scope or time.time() - written > CACHE_TTL_SECONDS:
-            return None
-        return "".join(f"{value}\n" for value, _ in _matching(found, incomplete)) or "\n"
-    except Exception:  # the app then answers, and says nothing either if it fails
-        return None

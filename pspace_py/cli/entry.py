@@ -28,11 +28,14 @@ def run() -> None:
         signal.signal(signal.SIGTERM, _leave)
     if "_PSPACE_COMPLETE" in os.environ:
         # A Tab press: a machine argument is answered from the cache without the app.
-        from pspace_py.completion import bash_from_cache
+        from pspace_py.completion_fast import answer
 
-        answer = bash_from_cache(os.environ)
-        if answer is not None:
-            sys.stdout.write(answer)
+        answered = answer(os.environ)
+        if answered is not None:
+            sys.stdout.write(answered[0])
+            sys.stdout.flush()
+            if answered[1]:
+                sys.exit(answered[1])
             return
     from pspace_py.cli.main import run as run_app  # raises on signals from here on
 

@@ -23,7 +23,7 @@ class Ledger:
     """Which items of a run are done, in progress or never sent: what an interrupt reports.
 
     Set as ``AppContext.operation`` while the run goes, so the error boundary's one line
-    after Ctrl-C or SIGTERM names each group (pspace_py/cli/context.py).
+    after Ctrl-C or SIGTERM names each group (pspace_py/cli/boundary.py).
     """
 
     def __init__(self, items: Sequence[dict[str, Any]], verb: str, noun: str = "machine"):

@@ -24,8 +24,9 @@ from pspace_py.api import deadline
 from pspace_py.api.errors import ApiError
 from pspace_py.api.errors import NotFoundError as ApiNotFoundError
 from pspace_py.api.machine_events import FINAL_EVENT_STATES, MachineEventsApi
-from pspace_py.api.machines import MACHINE_STATES, MachinesApi
+from pspace_py.api.machines import MachinesApi
 from pspace_py.errors import OperationFailedError, UsageError, WaitTimeoutError
+from pspace_py.machine_states import MACHINE_STATES
 
 if TYPE_CHECKING:
     from pspace_py.api.client import ApiClient

@@ -17,18 +17,6 @@ from pspace_py.api.errors import (
 from pspace_py.api.errors import NotFoundError as ApiNotFoundError
 from pspace_py.api.resource import ResourceApi
 
-# Every state a machine can be in (contract §4.1).
-MACHINE_STATES = (
-    "off",
-    "starting",
-    "stopping",
-    "restarting",
-    "serviceready",
-    "ready",
-    "upgrading",
-    "provisioning",
-)
-
 
 class MachinesApi(ResourceApi):
     path = "machines"

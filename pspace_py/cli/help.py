@@ -5,10 +5,9 @@ examples), bold headings on a colour terminal and nothing else, so nothing depen
 on a markup language that could eat ``[env: ...]`` or draw boxes into a pipe:
 
 - the usage line names arguments as nouns (``MACHINE``, ``SNAPSHOT...``);
-- option names and values are never cut: a name too long for its column puts its
-  help on the next line, and words are wrapped whole (no split at hyphens, nothing
-  broken inside ``[...]`` or a ``{choice|list}``);
-- every command ends with its examples (pspace_py/cli/examples.py).
+- option names and values are never cut (the layout: pspace_py/cli/help_layout.py);
+- every command ends with its examples (pspace_py/cli/examples.py);
+- ``help commands`` lists a group's commands one a line (:func:`command_list`).
 
 Imported only when help is shown (the classes in pspace_py/cli/command_classes.py call it).
 """
@@ -18,21 +17,17 @@ from __future__ import annotations
 import inspect
 import os
 import re
-import shlex
 import sys
-import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-INDENT = "  "
-COLUMN_MAX = 30
-COLUMN_GAP = 2
-# A space that wrapping does not break at: it keeps "[default: 3]" and the like whole.
-_KEEP = "\xa0"
-_BRACKETED = re.compile(r"\[[^\[\]]{1,30}\]|\{[^{}]{1,30}\}|'[^']{1,30}'")
-# Shell operators in an example stay as typed (quoting them would change the line).
-SHELL_OPERATORS = frozenset({"<", ">", ">>", "|", "&&", "||", ";", "2>", "2>&1"})
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+from pspace_py.cli.help_layout import (
+    example_lines,
+    paragraphs,
+    rows,
+    wrap,
+)
+
 _EXTRAS = re.compile(r"^(?P<help>.*?)\s*\[(?P<extras>[^\[\]]*)\]$", re.DOTALL)
 # Value names as gh and the official CLI write them.
 _TYPE_WORDS = {"str": "string", "text": "string", "integer": "int", "float": "number"}
@@ -53,27 +48,27 @@ def help_lines(command: Any, ctx: Any, width: int, *, styled: bool) -> Iterator[
     description = _description(command)
     if description:
         yield "\n"
-        yield from _paragraphs(description, width)
+        yield from paragraphs(description, width)
     arguments = list(_argument_rows(command, ctx))
     if arguments:
         yield f"\n{heading('Arguments:')}\n"
-        yield from _rows(arguments, width)
+        yield from rows(arguments, width)
     options = list(_option_rows(command, ctx))
     if options:
         yield f"\n{heading('Options:')}\n"
-        yield from _rows(options, width)
+        yield from rows(options, width)
     commands = list(_command_rows(command, ctx))
     if commands:
         yield f"\n{heading('Commands:')}\n"
-        yield from _rows(commands, width)
+        yield from rows(commands, width)
     examples = _examples(ctx)
     if examples:
         yield f"\n{heading('Examples:')}\n"
-        yield from _example_lines(examples, width)
+        yield from example_lines(examples, width)
     footer = _footer(command, ctx)
     if footer:
         yield "\n"
-        yield from _wrap(footer, width, "")
+        yield from wrap(footer, width, "")
 
 
 # -- the parts -------------------------------------------------------------------------------
@@ -89,7 +84,7 @@ def _usage(command: Any, ctx: Any, width: int, *, styled: bool) -> str:
     elif (command.context_settings or {}).get("allow_extra_args"):
         pieces.append("[-- ARGS...]")
     prefix = f"{_bold('Usage:') if styled else 'Usage:'} {ctx.command_path} "
-    lines = _wrap(" ".join(pieces), width, " " * (len(ctx.command_path) + 8), first=prefix)
+    lines = wrap(" ".join(pieces), width, " " * (len(ctx.command_path) + 8), first=prefix)
     return "".join(lines)
 
 
@@ -212,9 +207,9 @@ def command_list(group: Any, ctx: Any, width: int, *, hidden: bool) -> str:
     heading = _bold if _styled() else str
     lines = [heading(f"{ctx.command_path} commands") + "\n"]
     with group.listing():  # the names and lines only: nothing imported (command_classes.py)
-        lines.extend(_rows(_command_rows(group, ctx, hidden=hidden), width))
+        lines.extend(rows(_command_rows(group, ctx, hidden=hidden), width))
     lines.append("\n")
-    lines.extend(_wrap(f"Run '{_help_path(ctx)} COMMAND' {_FOR_OPTIONS}", width, ""))
+    lines.extend(wrap(f"Run '{_help_path(ctx)} COMMAND' {_FOR_OPTIONS}", width, ""))
     return "".join(lines)
 
 
@@ -264,79 +259,6 @@ def _footer(command: Any, ctx: Any) -> str:
 
 def _long_name(param: Any) -> str:
     return next((name for name in param.opts if name.startswith("--")), "")
-
-
-# -- layout ----------------------------------------------------------------------------------
-
-
-def _rows(rows: Iterable[tuple[str, str]], width: int) -> Iterator[str]:
-    """Two columns: a name that fits COLUMN_MAX has its help beside it, a longer one above it."""
-    rows = list(rows)
-    first = min(max((_width(name) for name, _ in rows), default=0), COLUMN_MAX)
-    help_start = len(INDENT) + first + COLUMN_GAP
-    help_width = max(width - help_start, 20)
-    for name, text in rows:
-        lines = _wrap(text, help_start + help_width, " " * help_start) if text else []
-        if _width(name) <= first:
-            head = f"{INDENT}{name}{' ' * (first - _width(name) + COLUMN_GAP)}"
-            if lines:
-                yield head + lines[0][help_start:]
-                yield from lines[1:]
-            else:
-                yield f"{INDENT}{name}\n"
-        else:
-            yield from _wrap(name, width, INDENT + "    ", first=INDENT)
-            yield from lines
-
-
-def _example_lines(examples: Iterable[tuple[str, str]], width: int) -> Iterator[str]:
-    for index, (comment, line) in enumerate(examples):
-        if index:
-            yield "\n"
-        if comment:
-            yield from _wrap(f"# {comment}", width, INDENT + "# ", first=INDENT)
-        yield from _shell_lines(line, width)
-
-
-def _shell_lines(line: str, width: int) -> Iterator[str]:
-    """``$ pspace ...`` cut at token boundaries, each cut continued with a backslash."""
-    tokens = [t if t in SHELL_OPERATORS else shlex.quote(t) for t in shlex.split(line)]
-    current = f"{INDENT}$ "
-    lead = f"{INDENT}    "
-    for token in tokens:
-        if current.strip() not in ("$", "") and len(current) + len(token) + 2 > width:
-            yield current.rstrip() + " \\\n"
-            current = lead
-        current += token + " "
-    yield current.rstrip() + "\n"
-
-
-def _paragraphs(text: str, width: int) -> Iterator[str]:
-    for index, paragraph in enumerate(re.split(r"\n\s*\n", text)):
-        if index:
-            yield "\n"
-        if paragraph.startswith("\b"):
-            for line in paragraph[1:].strip("\n").splitlines():
-                yield f"{INDENT}{line}\n"
-        else:
-            yield from _wrap(" ".join(paragraph.split()), width, INDENT, first=INDENT)
-
-
-def _wrap(text: str, width: int, indent: str, *, first: str | None = None) -> list[str]:
-    """``text`` wrapped at spaces only; a short ``[...]`` or ``{...}`` stays on one line."""
-    kept = _BRACKETED.sub(lambda m: m.group().replace(" ", _KEEP), text)
-    wrapper = textwrap.TextWrapper(
-        width=max(width, len(indent) + 20),
-        initial_indent=indent if first is None else first,
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
-    return [line.replace(_KEEP, " ") + "\n" for line in wrapper.wrap(kept)]
-
-
-def _width(text: str) -> int:
-    return len(_ANSI.sub("", text))
 
 
 def _is_group(command: Any) -> bool:

@@ -215,12 +215,8 @@ def root(
     version: VersionOpt = False,
 ) -> None:
     # Imported here, not at the top: `--version` and `pspace --help` never get this far.
-    from pspace_py.cli.context import (
-        AppContext,
-        GlobalOptions,
-        enable_debug_logging,
-        error_boundary,
-    )
+    from pspace_py.cli.boundary import error_boundary
+    from pspace_py.cli.context import AppContext, GlobalOptions, enable_debug_logging
 
     level = (log_level or "").lower()
     debug = debug or level == "debug"

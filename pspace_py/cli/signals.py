@@ -5,7 +5,7 @@ once with its one line (pspace_py/cli/entry.py): nothing has been sent yet, so n
 in progress, and an exception raised in the middle of an import would only show a traceback.
 From then on both raise, SIGTERM as :class:`pspace_py.interrupts.Terminated` (a
 ``KeyboardInterrupt``), so every ``except KeyboardInterrupt`` treats them alike and the error
-boundary can name what may still be in progress (pspace_py/cli/context.py).
+boundary can name what may still be in progress (pspace_py/cli/boundary.py).
 """
 
 from __future__ import annotations

@@ -181,9 +181,7 @@ def seed(app: Sandbox, body: Any) -> Any:
     public_ip_type = _string(body, "publicIpType", "none")
     if public_ip_type != "none":
         raise bad_request("Seeded machines have publicIpType none (the public pool is small).")
-    team = app.keys.team(_string(body, "apiKey", DEFAULT_API_KEY))
-    if team is None:
-        raise bad_request("`apiKey` is not a key this sandbox accepts.")
+    team = app.keys.accepted_team(_string(body, "apiKey", DEFAULT_API_KEY))  # else 400
     with app.store.write() as conn:
         seeded = seeding.seed_machines(
             Tx(conn, team, app.now_ms(), app.runtime),

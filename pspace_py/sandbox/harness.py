@@ -254,10 +254,7 @@ class RunningSandbox:
         """Put every team (or the team of `key`) in good standing or not (creates answer 412)."""
         body: dict[str, Any] = {"isInGoodStanding": good, "messages": list(messages)}
         if key is not None:
-            team = self._app.keys.team(key)
-            if team is None:
-                raise ValueError(f"{key!r} is not a key this sandbox accepts.")
-            body["team"] = team.namespace
+            body["team"] = self._app.keys.accepted_team(key, named=repr(key)).namespace
         self._admin("set_account_standing", body)
 
     def requests(self) -> list[LoggedRequest]:

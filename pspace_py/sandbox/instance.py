@@ -103,9 +103,7 @@ class Sandbox:
         api_key: str = DEFAULT_API_KEY,
     ) -> dict[str, Any]:
         """A new member of the key's team, confirmed at once, as the API lists it."""
-        team = self.keys.team(api_key)
-        if team is None:
-            raise ValueError("`apiKey` is not a key this sandbox accepts.")
+        team = self.keys.accepted_team(api_key)
         with self.store.write() as conn:
             member = users.add(
                 Tx(conn, team, self.now_ms(), self.runtime),

@@ -15,19 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-# The API's machine states (contract §3.1; the official spec's enum): no other ever shows.
-MACHINE_STATES = frozenset(
-    {
-        "off",
-        "starting",
-        "stopping",
-        "restarting",
-        "serviceready",
-        "ready",
-        "upgrading",
-        "provisioning",
-    }
-)
 # Machine states in which a machine is between two stable states.
 TRANSITIONAL_STATES = frozenset(
     {"provisioning", "starting", "stopping", "restarting", "upgrading", "serviceready"}

@@ -56,6 +56,13 @@ class KeyRing:
     def team(self, api_key: str | None) -> Team | None:
         return None if api_key is None else self._teams.get(api_key)
 
+    def accepted_team(self, api_key: str, *, named: str = "`apiKey`") -> Team:
+        """The team of a key the sandbox accepts; ValueError naming it (``named``) otherwise."""
+        team = self.team(api_key)
+        if team is None:
+            raise ValueError(f"{named} is not a key this sandbox accepts.")
+        return team
+
     @property
     def keys(self) -> tuple[str, ...]:
         return tuple(self._teams)

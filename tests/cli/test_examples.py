@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from pspace_py.cli.examples import EXAMPLES, examples_for
-from pspace_py.cli.help import SHELL_OPERATORS
+from pspace_py.cli.help_layout import SHELL_OPERATORS
 from tests.cli.command_tree import COMMANDS, PATHS, path_id, root_command
 from tests.conftest import Invoke
 

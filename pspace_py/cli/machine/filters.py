@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pspace_py.api.machines import MACHINE_STATES
 from pspace_py.errors import UsageError
+from pspace_py.machine_states import MACHINE_STATES
 
 if TYPE_CHECKING:
     from pspace_py.cli.listing import ItemFilter

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pspace_py.machine_states import MACHINE_STATES
 from pspace_py.sandbox.errors import bad_request
 from pspace_py.sandbox.lifecycle import (
-    MACHINE_STATES,
     TRANSITIONAL_STATES,
     begin_transition,
     machine_state,
@@ -49,7 +49,7 @@ RULES = {
     "stop": Rule(_RUNNING_OR_ON_THE_WAY_UP, "Machine {id} is already off."),
     "restart": Rule(_READY, "Machine {id} is off; start it instead of restarting it."),
     "resize": Rule(_OFF, _STOP_FIRST),
-    "delete": Rule(MACHINE_STATES),
+    "delete": Rule(frozenset(MACHINE_STATES)),
     "create a template from": Rule(_OFF, _STOP_FIRST),
     "snapshot": Rule(_STABLE),
     "restore a snapshot onto": Rule(_STABLE),

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from pspace_py import __version__
+from pspace_py import __version__, interrupts
 from pspace_py.api import deadline, pagination
 from pspace_py.api import retry as retry_rules
 from pspace_py.api.body import ACCEPT_ENCODING, read_body
@@ -207,6 +207,7 @@ class ApiClient:
     ) -> Any:
         import httpx  # already loaded by __init__; here for the exception classes
 
+        interrupts.raise_if_lost()  # nothing is sent once a signal has arrived
         relative = path.lstrip("/")
         content = None
         headers = {}

@@ -102,6 +102,11 @@ class RootGroup(LazyGroup):
             )
             # 0 is ExitCode.OK: the happy path does not import pspace_py.errors.
             code = result if isinstance(result, int) else 0
+            lost = interrupts.take_lost()  # a signal the interpreter dropped (cli/signals.py)
+            if lost is not None:
+                from pspace_py.cli.signals import report
+
+                code = report(lost)
         except typer.TyperException as error:
             from pspace_py.errors import ExitCode
 

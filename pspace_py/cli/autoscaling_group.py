@@ -31,7 +31,7 @@ from pspace_py.cli.options import (
     group,
 )
 from pspace_py.cli.refs import resolve
-from pspace_py.cli.resource_commands import confirm_destructive, label
+from pspace_py.cli.resource_commands import confirm_destructive, label, without_unset
 from pspace_py.errors import UsageError
 from pspace_py.output import access_columns
 
@@ -102,10 +102,6 @@ def _check_range(minimum: int | None, maximum: int | None) -> None:
         raise UsageError(f"--min ({minimum}) must not be greater than --max ({maximum}).")
 
 
-def _given(body: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in body.items() if value is not None}
-
-
 @app.command("list")
 def list_groups(
     ctx: typer.Context,
@@ -171,7 +167,7 @@ def create_group(
     timeout = _minutes(provisioning_timeout)
     state = app_context(ctx)
     out = state.output(json_mode=json_, fields=fields, quiet=quiet)
-    body = _given(
+    body = without_unset(
         {
             "name": name,
             "clusterId": cluster_id,
@@ -219,7 +215,7 @@ def update_group(
     state = app_context(ctx)
     out = state.output(json_mode=json_, fields=fields)
     groups = _groups(state)
-    changes = _given(
+    changes = without_unset(
         {
             "name": name,
             "clusterId": cluster_id,
@@ -239,7 +235,7 @@ def update_group(
         )
     existing = _group(groups, ref)
     changes.update(
-        _given(
+        without_unset(
             {
                 "networkId": _network_id(state, network_id),
                 "startupScriptId": _script_id(state, startup_script_id),

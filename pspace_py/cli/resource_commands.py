@@ -192,3 +192,8 @@ def describe_ids(ids: Sequence[Any]) -> str:
 
 
 NewNameOpt = Annotated[str, typer.Option("--name", "-n", help="The new name.")]
+
+
+def without_unset(body: dict[str, Any]) -> dict[str, Any]:
+    """Only what the user asked for; False and 0 are answers, None is silence."""
+    return {key: value for key, value in body.items() if value is not None}

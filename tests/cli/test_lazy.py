@@ -24,6 +24,7 @@ from pspace_py.cli.main import app as root_app
 # The table's single commands (recorded on the machine group) and its groups (an app each).
 COMMAND_NAMES = sorted(name for name, entry in COMMANDS.items() if entry.attribute is None)
 GROUP_NAMES = sorted(name for name, entry in COMMANDS.items() if entry.attribute is not None)
+COMMAND_NAMES_IN_ORDER = [name for name, entry in COMMANDS.items() if entry.attribute is None]
 
 
 def all_machine_modules() -> None:
@@ -40,7 +41,10 @@ def eager_machine_app() -> typer.Typer:
         pretty_exceptions_enable=False,
         rich_markup_mode=HELP_MARKUP,
     )
-    for name, (options, function) in app.recorded.items():
+    # In the table's order, as the lazy group lists them: `app.recorded` is in the order the
+    # modules happened to be imported, which depends on the tests that ran before.
+    for name in COMMAND_NAMES_IN_ORDER:
+        options, function = app.recorded[name]
         eager.command(name, **options)(function)
     for name in GROUP_NAMES:
         entry = COMMANDS[name]

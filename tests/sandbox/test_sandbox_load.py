@@ -66,6 +66,16 @@ def test_the_private_pool_holds_a_full_seed() -> None:
         pool.index("10.1.0.2")
 
 
+def test_an_address_pool_reads_as_a_sequence_from_either_end() -> None:
+    pool = addresses.DEFAULT_PRIVATE_ADDRESSES
+    assert pool[-1] == "172.31.255.254"
+    assert list(pool[65_023:65_025]) == ["10.0.255.254", "172.16.0.1"]
+    assert list(addresses.PUBLIC_ADDRESSES[-2:]) == ["203.0.113.253", "203.0.113.254"]
+    for outside in (len(pool), -len(pool) - 1):
+        with pytest.raises(IndexError):
+            pool[outside]
+
+
 @pytest.mark.slow
 def test_lease_many_fills_past_the_first_range() -> None:
     store = Store()

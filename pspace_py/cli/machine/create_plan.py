@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pspace_py.cli.machine.machine_options import without_unset
+from pspace_py.cli.resource_commands import without_unset
 
 if TYPE_CHECKING:
     from pspace_py.cli.context import AppContext

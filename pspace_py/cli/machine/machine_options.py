@@ -30,10 +30,5 @@ def flag(name: str, help_text: str) -> Any:
     return typer.Option(f"--{name}/--no-{name}", help=help_text, show_default=False)
 
 
-def without_unset(body: dict[str, Any]) -> dict[str, Any]:
-    """Only what the user asked for; False and 0 are answers, None is silence."""
-    return {key: value for key, value in body.items() if value is not None}
-
-
 def enum_value(value: Enum | None) -> str | None:
     return None if value is None else str(value.value)

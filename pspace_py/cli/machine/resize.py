@@ -22,7 +22,6 @@ from pspace_py.cli.machine.machine_options import (
     SnapshotFrequency,
     enum_value,
     flag,
-    without_unset,
 )
 from pspace_py.cli.options import (
     FieldsOpt,
@@ -34,6 +33,7 @@ from pspace_py.cli.options import (
     YesOpt,
 )
 from pspace_py.cli.prompts import can_prompt, confirm
+from pspace_py.cli.resource_commands import without_unset
 from pspace_py.errors import RefusedError, UsageError
 from pspace_py.output import Output
 from pspace_py.preflight.results import Report

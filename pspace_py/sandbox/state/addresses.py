@@ -10,6 +10,7 @@ claimed public IP).
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Sequence
 from typing import overload
 
@@ -22,7 +23,29 @@ DEFAULT_PRIVATE_POOL = "private:default"
 NETMASK_24 = "255.255.255.0"
 
 
-class HostRange(Sequence[str]):
+class _Addresses(Sequence[str]):
+    """A sequence of addresses computed on demand: slices and negative indexes here, the
+    address at a position (`_at`, for 0 <= position < len) in each kind."""
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self._at(i) for i in range(*index.indices(len(self)))]
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError(index)
+        return self._at(position)
+
+    @abstractmethod
+    def _at(self, position: int) -> str: ...
+
+
+class HostRange(_Addresses):
     """`count` consecutive host addresses of /24 networks, skipping each network's .0 and .255
     (and everything below `first_host`), computed on demand rather than listed."""
 
@@ -36,20 +59,8 @@ class HostRange(Sequence[str]):
     def __len__(self) -> int:
         return self._count
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self._count))]
-        if index < 0:
-            index += self._count
-        if not 0 <= index < self._count:
-            raise IndexError(index)
-        network, host = divmod(index, self._per_network)
+    def _at(self, position: int) -> str:
+        network, host = divmod(position, self._per_network)
         first, second = self._prefix
         second_carry, third = divmod(self._first_octet3 + network, 256)
         return f"{first}.{second + second_carry}.{third}.{host + self._first_host}"
@@ -68,7 +79,7 @@ class HostRange(Sequence[str]):
         return position
 
 
-class ChainedRanges(Sequence[str]):
+class ChainedRanges(_Addresses):
     """Host ranges one after the other, as one sequence."""
 
     def __init__(self, *ranges: HostRange) -> None:
@@ -77,22 +88,12 @@ class ChainedRanges(Sequence[str]):
     def __len__(self) -> int:
         return sum(len(part) for part in self._ranges)
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
+    def _at(self, position: int) -> str:
         for part in self._ranges:
-            if 0 <= index < len(part):
-                return part[index]
-            index -= len(part)
-        raise IndexError(index)
+            if position < len(part):
+                return part[position]
+            position -= len(part)
+        raise IndexError(position)  # unreachable: _Addresses checked the position
 
     def index(self, value: object, start: int = 0, stop: int | None = None) -> int:
         before = 0

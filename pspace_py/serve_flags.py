@@ -1,7 +1,7 @@
 """The served sandbox's flags, defined once for both of its front ends.
 
 `pspace sandbox serve` (Typer, in `cli/sandbox.py`) and `python -m pspace_py.sandbox`
-(argparse, in `sandbox/server.py`) build their options from this table, so names, help and
+(argparse, in `sandbox/command.py`) build their options from this table, so names, help and
 defaults cannot drift apart (tests/sandbox/test_sandbox_server.py holds them side by side).
 It lives outside the sandbox package because `pspace sandbox serve --help` reads it without
 loading the sandbox (tests/test_import_guard.py); standard library only.

@@ -4,141 +4,33 @@
 as its first line (then the `export` lines a person pastes into another shell), answers until
 SIGINT or SIGTERM, then stops the threads and closes the state file. `SandboxServer` is the
 same thing as an object, for tests and fixtures that run it in a background thread. The
-command lines that call `serve()` are in `command.py`.
-
-Connection faults need the socket: a small waitress task subclass turns the app's
-`ConnectionDropError` into waitress's own `ClientDisconnected`, after which waitress closes the
-connection without writing a byte; for `reset` it first sets SO_LINGER to 0 so the close sends
-a TCP RST. Pinned to and tested with waitress 3.0.
+command lines that call `serve()` are in `command.py`; how waitress's channels run the app
+(one request at a time, connection faults at the socket) is in `waitress_channel.py`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import logging
 import os
 import signal
-import socket
-import struct
 import sys
 import threading
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, TextIO
 
-from waitress.channel import ClientDisconnected, HTTPChannel
 from waitress.server import create_server
-from waitress.task import WSGITask
 
 from pspace_py import serve_flags
 from pspace_py.loopback import is_loopback_host
-from pspace_py.sandbox.faults import ConnectionDropError, FaultRule
+from pspace_py.sandbox.faults import FaultRule
 from pspace_py.sandbox.teams import DEFAULT_API_KEY
-from pspace_py.sandbox.wire import SLEEP_ENVIRON_KEY
+from pspace_py.sandbox.waitress_channel import channel_class, quiet_queue_reports
 
 DEFAULT_HOST = serve_flags.DEFAULT_HOST
 # Enough for a bulk action at `--parallel 8` plus a poller, even while injected latency holds
 # some of them asleep.
+# One of them runs the app at a time (`waitress_channel.Turn`).
 THREADS = 16
-# One of them runs the app at a time. The app is Python under one GIL: more at once only makes
-# them take turns (at 32 concurrent clients, 16 threads at once served a quarter of what one
-# did). A thread asleep in an injected latency gives its turn up (see `_Turn.sleep`).
-# waitress warns "Task queue depth is N" for every request queued behind busy threads; under
-# load that is one line per request. One such line per this many seconds is enough.
-QUEUE_REPORT_EVERY_S = 60.0
-
-
-class _EveryNowAndThen(logging.Filter):
-    """Lets one record through per `every` seconds; says how many it held back meanwhile."""
-
-    def __init__(self, every: float) -> None:
-        super().__init__()
-        self.every = every
-        self._next = 0.0
-        self._held = 0
-        self._lock = threading.Lock()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            if now < self._next:
-                self._held += 1
-                return False
-            self._next = now + self.every
-            held, self._held = self._held, 0
-        if held:
-            record.msg = f"{record.msg} ({held} more such reports held back)"
-        return True
-
-
-def _quiet_queue_reports() -> None:
-    queue_logger = logging.getLogger("waitress.queue")
-    if not any(isinstance(item, _EveryNowAndThen) for item in queue_logger.filters):
-        queue_logger.addFilter(_EveryNowAndThen(QUEUE_REPORT_EVERY_S))
-
-
-class _Turn:
-    """A lock around the app's work; sleeping inside it gives the turn up meanwhile."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-
-    def __enter__(self) -> None:
-        self._lock.acquire()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._lock.release()
-
-    def sleep(self, sleep: Callable[[float], None], seconds: float) -> None:
-        """`sleep(seconds)` (the app's own sleep) with the turn given up meanwhile."""
-        self._lock.release()
-        try:
-            sleep(seconds)
-        finally:
-            self._lock.acquire()
-
-
-class _DroppingTask(WSGITask):  # type: ignore[misc]
-    turn: _Turn  # the server's (see `_channel_class`)
-    app_sleep: Callable[[float], None]
-
-    def get_environment(self) -> dict[str, Any]:
-        environ: dict[str, Any] = super().get_environment()
-        environ[SLEEP_ENVIRON_KEY] = functools.partial(self.turn.sleep, self.app_sleep)
-        return environ
-
-    def execute(self) -> None:
-        try:
-            with self.turn:
-                super().execute()
-        except ConnectionDropError as drop:
-            if drop.abortive:
-                sock = getattr(self.channel, "socket", None)
-                # Linger on, timeout 0: close() then sends RST instead of FIN. Best effort (the
-                # struct layout differs on some platforms; a FIN is still "no response").
-                with contextlib.suppress(OSError, struct.error):
-                    if sock is not None:
-                        sock.setsockopt(
-                            socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-                        )
-            raise ClientDisconnected(str(drop)) from drop
-
-
-class _DroppingChannel(HTTPChannel):  # type: ignore[misc]
-    task_class = _DroppingTask
-
-
-def _channel_class(app: Any) -> type[_DroppingChannel]:
-    """Channels whose tasks take turns at this server's app and sleep with its `sleep`."""
-
-    def app_sleep(seconds: float) -> None:
-        getattr(app, "sleep", time.sleep)(seconds)  # read per call: tests replace it
-
-    task_class = type(
-        "_ServerTask", (_DroppingTask,), {"turn": _Turn(), "app_sleep": staticmethod(app_sleep)}
-    )
-    return type("_ServerChannel", (_DroppingChannel,), {"task_class": task_class})
 
 
 class ServeError(ValueError):
@@ -193,7 +85,7 @@ class SandboxServer:
             )
         app.bound_host = host
         self.app = app
-        _quiet_queue_reports()
+        quiet_queue_reports()
         try:
             self._server = create_server(
                 app,
@@ -213,7 +105,7 @@ class SandboxServer:
             if owns_app:
                 app.close()  # e.g. the port is taken: do not leave the state file open
             raise
-        self._server.channel_class = _channel_class(app)
+        self._server.channel_class = channel_class(app)
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._closed = False

@@ -33,7 +33,7 @@ FLOOR = """\
 import sys, typer, httpx, orjson
 url, key, limit = sys.argv[1:4]
 out = sys.stdout.buffer
-out.write(b'{\\n  "hasMore": false,\\n  "items": [')
+out.write(b'{\\n  "items": [')
 count = 0
 with httpx.Client(headers={"Authorization": "Bearer " + key}, verify=False) as client:
     query = {"orderBy": "dtCreated", "limit": limit}
@@ -49,7 +49,8 @@ with httpx.Client(headers={"Authorization": "Bearer " + key}, verify=False) as c
         if not page["hasMore"]:
             break
         query["after"] = page["nextPage"]
-out.write(b'\\n  ],\\n  "nextPage": null\\n}\\n' if count else b'],\\n  "nextPage": null\\n}\\n')
+end = b',\\n  "hasMore": false,\\n  "nextPage": null\\n}\\n'
+out.write((b'\\n  ]' if count else b']') + end)
 """
 # The same with the standard library: httpx's response.json() and json.dumps(indent=2).
 STDLIB_FLOOR = """\
@@ -66,7 +67,7 @@ with httpx.Client(headers={"Authorization": "Bearer " + key}, verify=False) as c
         if not page["hasMore"]:
             break
         query["after"] = page["nextPage"]
-envelope = {"hasMore": False, "items": items, "nextPage": None}
+envelope = {"items": items, "hasMore": False, "nextPage": None}
 sys.stdout.write(json.dumps(envelope, indent=2, ensure_ascii=False) + "\\n")
 """
 

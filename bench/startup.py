@@ -3,6 +3,7 @@ completion of `pspace machine stop <TAB>` from a warm cache against `pspace --ve
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
@@ -36,6 +37,17 @@ COMPLETION_ENV = {
         "COMP_CWORD": "3",
     },
     "zsh": {"_PSPACE_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "pspace machine stop "},
+    # fish runs the script twice a Tab press: its condition (is-args), then the values.
+    "fish (is-args)": {
+        "_PSPACE_COMPLETE": "complete_fish",
+        "_TYPER_COMPLETE_FISH_ACTION": "is-args",
+        "_TYPER_COMPLETE_ARGS": "pspace machine stop ",
+    },
+    "fish (get-args)": {
+        "_PSPACE_COMPLETE": "complete_fish",
+        "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+        "_TYPER_COMPLETE_ARGS": "pspace machine stop ",
+    },
 }
 
 
@@ -76,6 +88,11 @@ def bench_completion(runner: Runner, sandbox: ServedSandbox, reps: int) -> list[
     offered = [word for word in first if word.startswith("tab-")]
     if len(offered) != COMPLETION_MACHINES or len(first) != 2 * COMPLETION_MACHINES:
         raise HarnessError(f"completion offered {first[:6]}...")
+    for shell, env in COMPLETION_ENV.items():
+        shown = runner.output(complete, label=label, env=env).decode()
+        names = set(re.findall(r"tab-\d+", shown))
+        if len(names) != (0 if "is-args" in shell else COMPLETION_MACHINES):
+            raise HarnessError(f"completion in {shell} offered {shown[:80]!r}...")
     # A warm cache: nothing may be asked of the API while the rows run.
     sandbox.call("DELETE", "/_sandbox/requests")
     measures = {

@@ -185,13 +185,13 @@ def served(
     if "scale" in groups:
         small: list[Any] = []
 
-        def walk(machines: int, rounds: int, rss_target: float | None) -> list[Result]:
+        def walk(machines: int, rounds: int) -> list[Result]:
             if not small:
                 small.extend(small_rss(runner, sandbox, reps["rss-small"]))
-            return bench_walk(runner, sandbox, machines, rounds, small, rss_target=rss_target)
+            return bench_walk(runner, sandbox, machines, rounds, small)
 
-        group("10,000 machines", lambda: walk(10_000, reps["scale-10k"], None))
-        group("100,000 machines (a few minutes)", lambda: walk(100_000, reps["scale-100k"], 1.5))
+        group("10,000 machines", lambda: walk(10_000, reps["scale-10k"]))
+        group("100,000 machines (a few minutes)", lambda: walk(100_000, reps["scale-100k"]))
     if "fleet" in groups:
         group("fleets (a few minutes)", lambda: bench_fleet(runner, sandbox, reps["fleet"]))
     if "sandbox" in groups:

@@ -20,7 +20,8 @@ from harness import (
 )
 
 SMALL_MACHINES = 100
-WALL_TARGET, CPU_TARGET, RSS_TARGET = 1.25, 1.4, 1.5  # issue 17
+# Issue 17 (peak RSS: at 100,000 machines; issue 8 asked the same at 10,000).
+WALL_TARGET, CPU_TARGET, RSS_TARGET = 1.25, 1.4, 1.5
 COMMAND = [PSPACE, "machine", "list", "--all", "--json"]
 LABEL = "machine list --all --json"
 
@@ -85,8 +86,6 @@ def bench_walk(
     machines: int,
     reps: int,
     small: list[Sample],
-    *,
-    rss_target: float | None,
 ) -> list[Result]:
     sandbox.fresh(machines, "scale-")
     floor = str(write_script(runner.workdir, "floor_walk.py", FLOOR))
@@ -130,7 +129,7 @@ def bench_walk(
             ours,
             small,
             reference=f"the same command over {SMALL_MACHINES} machines",
-            target=rss_target,
+            target=RSS_TARGET,
             metric="peak RSS",
         ),
     ]

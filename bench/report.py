@@ -127,10 +127,33 @@ def markdown(document: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def readme(document: dict[str, Any]) -> str:
+    """The same run as the README's short table: every row with a target, and the peers."""
+    lines = [
+        "| measurement | against | ratio | target | result |",
+        "| --- | --- | ---: | ---: | --- |",
+    ]
+    for row in document["results"]:
+        if row["target"] is None and not row["name"].startswith("peer: "):
+            continue
+        verdict = (
+            "ERROR"
+            if row["error"]
+            else {True: "pass", False: "**FAIL**", None: "info"}[row["passed"]]
+        )
+        ratio = "-" if row["ratio"] is None else f"{row['ratio']:.2f}×"
+        target = "-" if row["target"] is None else f"≤ {row['target']:.2f}×"
+        cells = [row["name"], row["reference"], ratio, target, verdict]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 if __name__ == "__main__":
     import json
     import sys
     from pathlib import Path
 
-    # python bench/report.py bench/results.json: the table for docs/performance.md
-    sys.stdout.write(markdown(json.loads(Path(sys.argv[1]).read_text())))
+    # python bench/report.py bench/results.json [--readme]: the table for docs/performance.md
+    # (or the README's short one), from one run's --json-out file.
+    document = json.loads(Path(sys.argv[1]).read_text())
+    sys.stdout.write(readme(document) if "--readme" in sys.argv[2:] else markdown(document))

@@ -3,13 +3,18 @@ file), with the user's ``catalog.toml`` overrides applied on top when there are 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pspace_py.catalog.data_file import (
+    DATA_FILE_NAME,
+    OVERRIDE_FILE_NAME,
+    bundled_data,
+    override_file,
+)
 from pspace_py.catalog.models import (
     CappedPrice,
     Catalog,
@@ -20,9 +25,7 @@ from pspace_py.catalog.models import (
     StoragePrice,
 )
 
-OVERRIDE_FILE_NAME = "catalog.toml"
-_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-_DATA_FILE = "catalog.json"
+__all__ = ["OVERRIDE_FILE_NAME", "bundled_catalog", "catalog_from_json", "load_catalog"]
 
 
 def load_catalog(config_dir: Path | None = None) -> Catalog:
@@ -31,10 +34,8 @@ def load_catalog(config_dir: Path | None = None) -> Catalog:
     `config_dir` None means no overrides; ``catalog/overrides.py`` describes the file.
     """
     catalog = bundled_catalog()
-    if config_dir is None:
-        return catalog
-    override_path = Path(config_dir) / OVERRIDE_FILE_NAME
-    if not override_path.is_file():
+    override_path = override_file(config_dir)
+    if override_path is None:
         return catalog
     # Read only when the file exists: pydantic stays off every other command's start-up.
     from pspace_py.catalog.overrides import apply_override_file
@@ -45,10 +46,7 @@ def load_catalog(config_dir: Path | None = None) -> Catalog:
 @lru_cache(maxsize=1)
 def bundled_catalog() -> Catalog:
     """The catalog shipped in the package (parsed once per process)."""
-    # Next to the package's modules, as a wheel installs it (importlib.resources would load its
-    # zip readers first: ~1 ms of every command that shows a price).
-    text = (_DATA_DIR / _DATA_FILE).read_text(encoding="utf-8")
-    return catalog_from_json(json.loads(text))
+    return catalog_from_json(bundled_data())
 
 
 def catalog_from_json(data: Mapping[str, Any]) -> Catalog:
@@ -78,7 +76,7 @@ def catalog_from_json(data: Mapping[str, Any]) -> Catalog:
             ),
         )
     except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
-        raise CatalogError(f"bundled catalog {_DATA_FILE} is invalid: {exc!r}") from exc
+        raise CatalogError(f"bundled catalog {DATA_FILE_NAME} is invalid: {exc!r}") from exc
 
 
 def _decimal(value: Any) -> Decimal:

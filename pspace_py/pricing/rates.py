@@ -8,7 +8,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from pspace_py.catalog import Catalog, MachineType
+from pspace_py.pricing.current import (
+    compute_accrues,
+    has_public_ip,
+    optional_str,
+    public_ip_accrues,
+)
 from pspace_py.pricing.money import json_money, sum_known
+
+__all__ = ["MachineRate", "disk_size_from_bytes", "machine_rates", "optional_str"]
 
 # storageTotal (bytes) -> catalog disk size: accept a size within this ratio of either the GB
 # (10**9) or GiB (2**30) reading of the byte count.
@@ -72,8 +80,8 @@ class MachineRate(NamedTuple):
 
     @property
     def accruing_compute(self) -> bool:
-        """Every state but ``off`` bills compute (console model; see docs/catalog.md)."""
-        return self.state != "off"
+        """Every state but ``off`` bills compute (``current.compute_accrues``)."""
+        return compute_accrues(self.state)
 
     @property
     def running_hourly(self) -> Decimal | None:
@@ -87,9 +95,7 @@ class MachineRate(NamedTuple):
 
     @property
     def public_ip_accruing(self) -> bool:
-        if self.public_ip_type == "static":
-            return True
-        return self.public_ip_type == "dynamic" and self.accruing_compute
+        return public_ip_accrues(self.public_ip_type, self.state)
 
     @property
     def current_compute_hourly(self) -> Decimal | None:
@@ -142,7 +148,7 @@ def machine_rates(catalog: Catalog, machine: Mapping[str, Any]) -> MachineRate:
     disk_size = disk_size_from_bytes(catalog, machine.get("storageTotal"))
     disk = catalog.disk_price(disk_size) if disk_size is not None else None
     ip_type = optional_str(machine.get("publicIpType"))
-    has_ip = ip_type in ("static", "dynamic")
+    has_ip = has_public_ip(ip_type)
     return MachineRate(
         machine_id=optional_str(machine.get("id")),
         name=optional_str(machine.get("name")),
@@ -163,7 +169,3 @@ def machine_rates(catalog: Catalog, machine: Mapping[str, Any]) -> MachineRate:
 
 def _catalog_hourly(machine_type: MachineType | None) -> Decimal | None:
     return machine_type.hourly if machine_type is not None else None
-
-
-def optional_str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None

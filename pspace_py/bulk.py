@@ -8,7 +8,6 @@ not stop the others; the caller decides the exit code.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from pspace_py.errors import ExitCode, exit_code_for
@@ -61,11 +60,23 @@ class Ledger:
         return " ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-@dataclass(frozen=True)
 class ItemOutcome(Generic[T]):
-    item: dict[str, Any]
-    value: T | None = None
-    error: BaseException | None = None
+    """What happened to one item: its value, or the error it raised.
+
+    A plain class (a generic NamedTuple needs Python 3.11; a dataclass costs ~0.5 ms to define,
+    and this module is on the path of every power command, one machine or many)."""
+
+    __slots__ = ("error", "item", "value")
+
+    def __init__(
+        self, item: dict[str, Any], value: T | None = None, error: BaseException | None = None
+    ) -> None:
+        self.item = item
+        self.value = value
+        self.error = error
+
+    def __repr__(self) -> str:
+        return f"ItemOutcome(item={self.item!r}, value={self.value!r}, error={self.error!r})"
 
     @property
     def ok(self) -> bool:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
 from typing import NamedTuple
 
 # Public here too: what callers of the settings name.
@@ -64,8 +63,10 @@ PRECEDENCE: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
+    """The settings in force (a NamedTuple: a frozen dataclass costs ~0.5 ms to define, on the
+    path of every command that talks to the API)."""
+
     profile: str
     api_key: str | None
     # Where the key came from: "--api-key", "PAPERSPACE_API_KEY", "profile 'x'", another

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -33,9 +32,10 @@ _MAX_DELAY_DIGITS = 12
 _FAR_FUTURE = 1e12
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """``retries`` is how many times a request may be repeated after the first try."""
+class RetryPolicy(NamedTuple):
+    """``retries`` is how many times a request may be repeated after the first try.
+
+    A NamedTuple, not a dataclass: it is defined on every request's path."""
 
     retries: int = 3
     base_delay: float = 0.5

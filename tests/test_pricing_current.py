@@ -104,3 +104,14 @@ def test_money_text_is_decimals_rounding(amount: Decimal, per: str | None, signe
         assert format_exact((units, places), per, signed=signed) == format_usd(
             amount, per, signed=signed
         )
+
+
+@given(st.text(alphabet="0123456789+-.eE_ \u0661x", max_size=12))
+def test_a_number_is_read_as_decimal_reads_it(text: str) -> None:
+    """A rate the exact path reads is the number Decimal reads; the rest goes the full path."""
+    machine = {"state": "ready", "usageRate": text, "storageRate": "0.01"}
+    amount = hourly_now(machine, None)
+    if amount != FULL_PATH:
+        assert usd_exact(_exact(amount) if amount is not None else None) == usd(
+            machine_rates(bundled_catalog(), machine).current_hourly
+        )

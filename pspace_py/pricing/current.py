@@ -13,7 +13,6 @@ the same amount.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -22,9 +21,7 @@ from typing import Any, Final
 Exact = tuple[int, int]
 
 FULL_PATH: Final = "full path"  # hourly_now could not read this machine exactly
-# What Decimal(str(value)) reads, without the forms this module leaves to decimal (whitespace,
-# underscores, infinities, NaNs) and with a bounded exponent.
-_NUMBER = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,3}))?")
+_MAX_EXPONENT_DIGITS = 3
 _UNREADABLE: Final = "unreadable"
 _DECIMAL_DIGITS = 28  # the default context's precision, which sum_known adds in
 
@@ -114,16 +111,26 @@ def _api_amount(value: Any) -> Exact | str | None:
 
 
 def _parse(text: str) -> Exact | str:
-    match = _NUMBER.fullmatch(text)
-    if match is None:
-        return _UNREADABLE
-    sign, whole, fraction, exponent = match.groups()
-    fraction = fraction or ""
-    if not whole and not fraction:
+    """What ``Decimal(text)`` reads, exactly; the forms this leaves to decimal (whitespace,
+    underscores, non-ASCII digits, infinities, NaNs, a 4-digit exponent) are unreadable."""
+    sign = text[:1] if text[:1] in ("+", "-") else ""
+    mantissa, marker, exponent = text[len(sign) :].lower().partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    exponent_digits = exponent[1:] if exponent[:1] in ("+", "-") else exponent
+    if (
+        not (whole or fraction)
+        or not _digits(whole + fraction)
+        or (marker and not (exponent_digits and _digits(exponent_digits)))
+        or len(exponent_digits) > _MAX_EXPONENT_DIGITS
+    ):
         return _UNREADABLE
     units = int(whole + fraction) * (-1 if sign == "-" else 1)
     places = len(fraction) - int(exponent or 0)
     return (units * 10**-places, 0) if places < 0 else (units, places)
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and (text.isdigit() or not text)
 
 
 def _sum(amounts: list[Exact]) -> Exact:

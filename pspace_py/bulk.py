@@ -12,7 +12,6 @@ from typing import Any, Generic, TypeVar
 
 from pspace_py.errors import ExitCode, exit_code_for
 
-DEFAULT_PARALLEL = 8
 T = TypeVar("T")
 # IDs named per group in an interrupted run's message; the rest are counted.
 _IDS_SHOWN = 10
@@ -91,7 +90,7 @@ def run_each(
     items: Sequence[dict[str, Any]],
     action: Callable[[dict[str, Any]], T],
     *,
-    parallel: int = DEFAULT_PARALLEL,
+    parallel: int,
     on_done: Callable[[ItemOutcome[T]], None] = lambda _: None,
     ledger: Ledger | None = None,
 ) -> list[ItemOutcome[T]]:

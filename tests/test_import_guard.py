@@ -55,12 +55,17 @@ with open(out, "w") as f:
 """
 
 
-def loaded_after(tmp_path: Path, heavy: tuple[str, ...], *args: str) -> tuple[list[str], str]:
+def loaded_after(
+    tmp_path: Path, heavy: tuple[str, ...], *args: str, env: dict[str, str] | None = None
+) -> tuple[list[str], str]:
     """Heavy modules in ``sys.modules`` after ``pspace ARGS`` in a fresh interpreter."""
     env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PAPERSPACE_", "PSPACE_"))
+        **{
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("PAPERSPACE_", "PSPACE_"))
+        },
+        **(env or {}),
     }
     env["PSPACE_CONFIG_DIR"] = str(tmp_path / "config")
     report = tmp_path / "report.json"
@@ -146,3 +151,30 @@ def test_the_machine_group_imports_only_the_command_used(
     loaded, stdout = loaded_after(tmp_path, MACHINE_MODULES, *args)
     assert set(loaded) == needed
     assert "Usage: pspace machine" in stdout
+
+
+# What one machine's power action, shown to a person with its COST line, does without: the
+# bulk runner, the catalog's records and decimal (pspace_py/pricing/current.py prices it).
+NOT_FOR_ONE_MACHINE = (
+    "pspace_py.bulk",
+    "pspace_py.catalog.models",
+    "pspace_py.catalog.loading",
+    "pspace_py.pricing.rates",
+    "decimal",
+    "pspace_py.cli.machine.info",
+)
+
+
+@pytest.mark.slow
+def test_stopping_one_machine_loads_only_what_it_uses(tmp_path: Path) -> None:
+    from pspace_py.sandbox import running
+
+    with running(instant=True) as api:
+        machine_id = api.seed_machines(1, name_prefix="one-").first_id
+        loaded, stdout = loaded_after(
+            tmp_path, NOT_FOR_ONE_MACHINE, "machine", "stop", machine_id, env=api.env
+        )
+        assert [entry["method"] for entry in api.requests()] == ["PATCH"]
+    assert loaded == []
+    assert f"ID              {machine_id}" in stdout
+    assert "COST            $" in stdout

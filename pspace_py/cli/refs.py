@@ -144,11 +144,11 @@ def resolve_many(
     The first reference (in the order given) that fails to resolve raises its error,
     so the user hears about the same one however the lookups interleave.
     """
-    from pspace_py.bulk import run_each
-
     unique_refs = list(dict.fromkeys(refs))
     if len(unique_refs) == 1:
         return [resolve_one(unique_refs[0])]
+    from pspace_py.bulk import run_each
+
     outcomes = run_each(
         [{"ref": ref} for ref in unique_refs],
         lambda item: resolve_one(item["ref"]),

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pspace_py.bulk import DEFAULT_PARALLEL
 from pspace_py.cli.context import app_context
 from pspace_py.cli.machine._app import app
 from pspace_py.cli.machine.actions import DEACTIVATE, RESTART, START, STOP, Action, Done, run_action
@@ -38,6 +37,9 @@ from pspace_py.cli.options import (
 if TYPE_CHECKING:
     from pspace_py.cli.machine.runner import OnProgress, OnSent
     from pspace_py.output import Output
+
+# --parallel's default. Here, not in pspace_py.bulk: one machine never loads the bulk runner.
+DEFAULT_PARALLEL = 8
 
 
 def power_command(

@@ -24,13 +24,13 @@ from pspace_py import serve_flags
 from pspace_py.loopback import is_loopback_host
 from pspace_py.sandbox.faults import FaultRule
 from pspace_py.sandbox.teams import DEFAULT_API_KEY
-from pspace_py.sandbox.waitress_channel import channel_class, quiet_queue_reports
+from pspace_py.sandbox.waitress_channel import Turn, channel_class, quiet_queue_reports
 
 DEFAULT_HOST = serve_flags.DEFAULT_HOST
-# Enough for a bulk action at `--parallel 8` plus a poller, even while injected latency holds
-# some of them asleep.
-# One of them runs the app at a time (`waitress_channel.Turn`).
-THREADS = 16
+# The app runs one request at a time (`waitress_channel.Turn`): one thread serves 32 clients
+# faster than 16 taking turns. A request asleep in an injected latency lends the server one more
+# for as long as it sleeps, so a bulk action at `--parallel 8` still overlaps its latencies.
+THREADS = 1
 
 
 class ServeError(ValueError):
@@ -105,7 +105,8 @@ class SandboxServer:
             if owns_app:
                 app.close()  # e.g. the port is taken: do not leave the state file open
             raise
-        self._server.channel_class = channel_class(app)
+        self._turn = Turn(THREADS, self._server.task_dispatcher.set_thread_count)
+        self._server.channel_class = channel_class(app, self._turn)
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._closed = False
@@ -150,6 +151,7 @@ class SandboxServer:
         if self._closed:
             return
         self._closed = True
+        self._turn.close()  # a sleeper waking now must not start threads again
         self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
         from waitress import wasyncore
 

@@ -13,7 +13,7 @@ import pytest
 
 from pspace_py.sandbox import FaultRule
 from pspace_py.sandbox.admin import MAX_SEED_MACHINES
-from pspace_py.sandbox.server import SandboxServer
+from pspace_py.sandbox.server import THREADS, SandboxServer
 from pspace_py.sandbox.state import addresses
 from pspace_py.sandbox.store import Store, lease_many
 
@@ -32,6 +32,36 @@ def test_a_request_asleep_in_injected_latency_does_not_hold_up_the_others() -> N
             assert slow.is_alive()  # still asleep: the others went by it
         finally:
             slow.join(timeout=30)
+
+
+@pytest.mark.slow
+def test_requests_asleep_in_injected_latency_are_asleep_all_at_once() -> None:
+    # Each sleeper waits at a barrier for the others: if the server had fewer threads than
+    # sleepers at once, the barrier would time out and the requests would fail.
+    parallel = 12
+    barrier = threading.Barrier(parallel, timeout=10)
+    with SandboxServer(instant=True) as server:
+        server.app.sleep = lambda _seconds: barrier.wait()
+        server.app.add_fault(FaultRule("auth-session", action="latency", latency_ms=100, times=0))
+        url = f"{server.url}/auth/session"
+
+        def get(_: int) -> int:
+            with httpx.Client(headers=HEADERS, timeout=30) as http:
+                return http.get(url).status_code
+
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            statuses = list(pool.map(get, range(parallel)))
+        assert statuses == [200] * parallel
+        assert not barrier.broken
+        # The threads lent to the sleepers are given back.
+        dispatcher = server._server.task_dispatcher
+        for _ in range(200):  # bounded: a thread leaves when it next looks for work
+            if len(dispatcher.threads) == THREADS:
+                break
+            threading.Event().wait(0.01)
+        assert len(dispatcher.threads) == THREADS
+        with httpx.Client(headers=HEADERS, timeout=30) as http:
+            assert http.get(f"{server.url}/machines").status_code == 200
 
 
 @pytest.mark.slow

@@ -22,7 +22,7 @@ from pspace_py.sandbox import create_app
 from pspace_py.sandbox.transport import SandboxTransport
 from tests.conformance.shell import Lines
 from tests.conformance.world import SANDBOX_KEY, Api, World, arrange
-from tests.e2e.helpers import ServedSandbox, start_sandbox
+from tests.e2e.helpers import ServedSandbox, served_for_session
 from tests.run import Run, invoke
 
 # Where the in-process sandbox "is": the transport answers whatever the URL.
@@ -70,12 +70,7 @@ def world(arranged: tuple[Path, World], sandbox: Any) -> World:
 @pytest.fixture(scope="session")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSandbox]:
     """One `pspace sandbox serve --port 0 --instant` for the session (per xdist worker)."""
-    server = start_sandbox(tmp_path_factory.mktemp("conformance-served"), "--instant")
-    try:
-        yield server
-    finally:
-        code = server.stop()
-    assert code == 0, f"the served sandbox exited {code} on SIGTERM:\n{server.stderr_text()}"
+    yield from served_for_session(tmp_path_factory.mktemp("conformance-served"), "--instant")
 
 
 @pytest.fixture

@@ -16,40 +16,28 @@ import pytest
 
 from tests.e2e.helpers import (
     E2E_KEY,
-    PSPACE,
     SANDBOX_KEY,
     Run,
     ServedSandbox,
     pspace_env,
     run_pspace,
+    served_for_session,
     start_sandbox,
 )
 
 Pspace = Callable[..., Run]
 
 
-def _served(
-    tmp_path_factory: pytest.TempPathFactory, name: str, *flags: str
-) -> Iterator[ServedSandbox]:
-    assert PSPACE.exists(), f"{PSPACE} is missing: run `pip install -e .` in this venv"
-    server = start_sandbox(tmp_path_factory.mktemp(name), *flags)
-    try:
-        yield server
-    finally:
-        code = server.stop()
-    assert code == 0, f"the served sandbox exited {code} on SIGTERM:\n{server.stderr_text()}"
-
-
 @pytest.fixture(scope="session")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSandbox]:
     """One instant sandbox for the session (transitions finish at once)."""
-    yield from _served(tmp_path_factory, "served", "--instant", "--key", E2E_KEY)
+    yield from served_for_session(tmp_path_factory.mktemp("served"), "--instant", "--key", E2E_KEY)
 
 
 @pytest.fixture(scope="session")
 def clocked_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSandbox]:
     """One sandbox with the default timing: machines take seconds unless the clock moves."""
-    yield from _served(tmp_path_factory, "clocked", "--key", E2E_KEY)
+    yield from served_for_session(tmp_path_factory.mktemp("clocked"), "--key", E2E_KEY)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -271,6 +271,18 @@ def start_sandbox(
         served.stop()
         raise
     return served
+
+
+def served_for_session(workdir: Path, *flags: str) -> Iterator[ServedSandbox]:
+    """A session fixture's body: `pspace sandbox serve FLAGS...` in `workdir` while the session
+    lasts, then stopped with SIGTERM, which must end it cleanly (exit 0)."""
+    assert PSPACE.exists(), f"{PSPACE} is missing: run `pip install -e .` in this venv"
+    server = start_sandbox(workdir, *flags)
+    try:
+        yield server
+    finally:
+        code = server.stop()
+    assert code == 0, f"the served sandbox exited {code} on SIGTERM:\n{server.stderr_text()}"
 
 
 def stop_all(servers: Iterable[ServedSandbox]) -> list[int]:

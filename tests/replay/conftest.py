@@ -7,19 +7,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.helpers import PSPACE, ServedSandbox, start_sandbox
+from tests.e2e.helpers import ServedSandbox, served_for_session
 from tests.replay.harness import Wire
 
 
 @pytest.fixture(scope="session")
 def served_default_timing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSandbox]:
-    assert PSPACE.exists(), f"{PSPACE} is missing: run `pip install -e .` in this venv"
-    server = start_sandbox(tmp_path_factory.mktemp("replay"))
-    try:
-        yield server
-    finally:
-        code = server.stop()
-    assert code == 0, f"the served sandbox exited {code} on SIGTERM:\n{server.stderr_text()}"
+    yield from served_for_session(tmp_path_factory.mktemp("replay"))
 
 
 @pytest.fixture

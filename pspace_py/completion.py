@@ -158,18 +158,18 @@ def candidates(kind: str, incomplete: str, ctx: Any = None) -> list[Candidate]:
 
 def _candidates(kind: str, incomplete: str, options: dict[str, Any]) -> list[Candidate]:
     if kind == "region":
-        return _matching(_regions(), incomplete, any_case=True)
+        return matching(_regions(), incomplete, any_case=True)
     if kind == "machine-type":
-        return _matching(_machine_types(), incomplete, any_case=True)
+        return matching(_machine_types(), incomplete, any_case=True)
     if kind == "profile":
-        return _matching(_profiles(), incomplete)
+        return matching(_profiles(), incomplete)
     if kind == "template":
-        found = _matching(_os_templates(), incomplete)
+        found = matching(_os_templates(), incomplete)
         return found + api_candidates("custom-template", incomplete, options)
     return api_candidates(kind, incomplete, options)
 
 
-def _matching(
+def matching(
     found: Iterable[Candidate], incomplete: str, *, any_case: bool = False
 ) -> list[Candidate]:
     if any_case:
@@ -270,20 +270,21 @@ def api_candidates(
     kind: str, incomplete: str, options: dict[str, Any] | None = None
 ) -> list[Candidate]:
     """``kind``'s values from the cache, refreshed first when stale or for another key."""
-    settings = _settings(options or {})
-    scope = _scope(settings)
+    settings = settings_for(options or {})
+    scope = cache_scope(settings)
     path = cache_path(kind)
     written, cached_scope, found = read_cache(path)
-    stale = cached_scope != scope or time.time() - written > CACHE_TTL_SECONDS
+    stale = not is_fresh(written, cached_scope, scope)
     if cached_scope != scope:
         found = []  # another API's or key's names are not this user's
     if scope is not None and stale:
         with contextlib.suppress(Exception):
             found = _refresh(kind, settings, scope, path)
-    return _matching(found, incomplete)
+    return matching(found, incomplete)
 
 
-def _settings(options: dict[str, Any]) -> Any:
+def settings_for(options: dict[str, Any]) -> Any:
+    """The settings a Tab press acts with: the line's root options over the usual precedence."""
     from pspace_py.config import load_config
     from pspace_py.settings import resolve_settings
 
@@ -296,9 +297,14 @@ def _settings(options: dict[str, Any]) -> Any:
     )
 
 
-def _scope(settings: Any) -> str | None:
+def cache_scope(settings: Any) -> str | None:
     """A fingerprint of the API and the key (None: no key, nothing to ask)."""
     return scope_for(settings.api_url, settings.api_key) if settings.api_key else None
+
+
+def is_fresh(written: float, cached_scope: str | None, scope: str | None) -> bool:
+    """Whether a cache written at ``written`` for ``cached_scope`` may answer for ``scope``."""
+    return cached_scope == scope and time.time() - written <= CACHE_TTL_SECONDS
 
 
 def scope_for(api_url: str, api_key: str) -> str:

@@ -11,17 +11,16 @@ Tab, and for zsh and fish the import of rich as well.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Mapping
 
 from pspace_py.completion import (
-    CACHE_TTL_SECONDS,
     Candidate,
-    _matching,
-    _scope,
-    _settings,
     cache_path,
+    cache_scope,
+    is_fresh,
+    matching,
     read_cache,
+    settings_for,
 )
 
 # The machine commands whose one positional argument is MACHINE, and whether it takes several
@@ -87,11 +86,11 @@ def _machine_argument(args: list[str], incomplete: str) -> bool:
 
 
 def _fresh_candidates(incomplete: str) -> list[Candidate] | None:
-    scope = _scope(_settings({}))
+    scope = cache_scope(settings_for({}))
     written, cached_scope, found = read_cache(cache_path("machine"))
-    if scope is None or cached_scope != scope or time.time() - written > CACHE_TTL_SECONDS:
+    if scope is None or not is_fresh(written, cached_scope, scope):
         return None
-    return _matching(found, incomplete)
+    return matching(found, incomplete)
 
 
 def _formatted(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.helpers import base_env
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -18,17 +19,8 @@ PSPACE = str(Path(sys.executable).parent / "pspace")
 
 @pytest.mark.slow
 def test_bulk_stop_wait_shows_each_machines_state_in_a_live_table(tmp_path: Path) -> None:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PAPERSPACE_", "PSPACE_")) and key not in ("CI", "NO_COLOR")
-    }
-    env.update(
-        PSPACE_CONFIG_DIR=str(tmp_path / "config"),
-        PSPACE_SANDBOX_STATE=str(tmp_path / "sandbox.sqlite3"),
-        PSPACE_POLL_INTERVAL="0.2",
-        TERM="xterm",
-    )
+    env = base_env(tmp_path)
+    env.update(PSPACE_POLL_INTERVAL="0.2", TERM="xterm")
     ids = []
     for name in ("ci-a", "ci-b"):
         made = subprocess.run(

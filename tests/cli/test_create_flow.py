@@ -8,13 +8,14 @@ flow made is then read back with `pspace --sandbox machine get`.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.helpers import base_env
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -25,14 +26,8 @@ STEP_TIMEOUT = 20
 
 @pytest.fixture
 def terminal_env(tmp_path: Path) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PAPERSPACE_", "PSPACE_")) and key not in ("CI", "NO_COLOR")
-    }
+    env = base_env(tmp_path)
     env.update(
-        PSPACE_CONFIG_DIR=str(tmp_path / "config"),
-        PSPACE_SANDBOX_STATE=str(tmp_path / "sandbox.sqlite3"),
         TERM="xterm",
         # pexpect answers no cursor-position request; a real terminal does.
         PROMPT_TOOLKIT_NO_CPR="1",

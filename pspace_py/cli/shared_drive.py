@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 
@@ -10,7 +10,13 @@ from pspace_py.api.client import JsonObject
 from pspace_py.api.private_networks import PrivateNetworksApi
 from pspace_py.api.shared_drives import SharedDrivesApi
 from pspace_py.cli.context import AppContext, app_context
-from pspace_py.cli.listing import NameFilterOpt, order_by_option, paging, show_list
+from pspace_py.cli.listing import (
+    CreationOrName,
+    NameFilterOpt,
+    order_by_option,
+    paging,
+    show_list,
+)
 from pspace_py.cli.network import resolve_network
 from pspace_py.cli.options import (
     AfterOpt,
@@ -50,7 +56,7 @@ def _drive(drives: SharedDrivesApi, ref: str) -> JsonObject:
     return resolve(drives, ref, list_command=LIST_COMMAND)
 
 
-SharedDriveOrderOpt = Annotated[Literal["dtCreated", "name"] | None, order_by_option("name")]
+SharedDriveOrderOpt = Annotated[CreationOrName | None, order_by_option("name")]
 
 
 @app.command("list")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 
@@ -12,6 +12,7 @@ from pspace_py.api.templates import CustomTemplatesApi, OsTemplatesApi
 from pspace_py.cli.context import app_context
 from pspace_py.cli.listing import (
     ByCreationOrNameOpt,
+    CreationOrName,
     ItemFilter,
     NameFilterOpt,
     order_by_option,
@@ -64,7 +65,7 @@ TemplateArg = Annotated[
 
 # The API orders OS templates by name only; the official CLI takes `--orderBy dtCreated` on every
 # list (and sends name here regardless), so that spelling is accepted and said to be ignored.
-OsTemplateOrderOpt = Annotated[Literal["dtCreated", "name"] | None, order_by_option("name")]
+OsTemplateOrderOpt = Annotated[CreationOrName | None, order_by_option("name")]
 
 
 @os_template_app.callback()
